@@ -1,0 +1,278 @@
+// Image files <-> tensors through libvips. See include/rirf/image_io.hpp for the contract.
+#include "rirf/image_io.hpp"
+
+#include <ATen/ATen.h>
+#include <vips/vips8>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+
+#include "rirf/error.hpp"
+#include "rirf/file_io.hpp"
+
+namespace rirf {
+namespace {
+
+using vips::VImage;
+
+// Only these loader families may run; every other libvips loader (including the ones libvips
+// itself marks untrusted: PDF, SVG, FITS, MAT, ...) is blocked for the whole process.
+const char* const kAllowedLoaderClasses[] = {"VipsForeignLoadJpeg", "VipsForeignLoadPng", "VipsForeignLoadWebp",
+                                             "VipsForeignLoadTiff"};
+const char* const kSupportedList = "a PNG, JPEG, WebP or TIFF file";
+
+void start_vips() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (VIPS_INIT("rirf") != 0) throw Error("cannot start libvips: " + std::string(vips_error_buffer()));
+    vips_leak_set(FALSE);
+    vips_cache_set_max(0);  // no cached file operations: each load reads the file it is given
+    vips_block_untrusted_set(TRUE);
+    vips_operation_block_set("VipsForeignLoad", TRUE);
+    for (const char* name : kAllowedLoaderClasses) vips_operation_block_set(name, FALSE);
+  });
+}
+
+// libvips' error text for the last failure, first line only and without the trailing newline.
+std::string vips_message(const vips::VError& e) {
+  std::string text = e.what();
+  vips_error_clear();
+  const auto nl = text.find('\n');
+  if (nl != std::string::npos) text.resize(nl);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  return text.empty() ? "libvips could not decode it" : text;
+}
+
+// "VipsForeignLoadJpegBuffer" -> "jpeg"; "" when the loader is not one we allow.
+std::string format_of_loader(const char* loader) {
+  if (loader == nullptr) return "";
+  const std::string name(loader);
+  static const char* const formats[] = {"jpeg", "png", "webp", "tiff"};
+  for (std::size_t i = 0; i < 4; ++i) {
+    if (name.rfind(kAllowedLoaderClasses[i], 0) == 0) return formats[i];
+  }
+  return "";
+}
+
+std::vector<std::uint8_t> get_blob(const VImage& img, const char* field) {
+  if (img.get_typeof(field) == 0) return {};
+  std::size_t length = 0;
+  const void* data = img.get_blob(field, &length);
+  const auto* bytes = static_cast<const std::uint8_t*>(data);
+  return std::vector<std::uint8_t>(bytes, bytes + length);
+}
+
+void set_blob(VImage& img, const char* field, const std::vector<std::uint8_t>& blob) {
+  if (!blob.empty()) vips_image_set_blob_copy(img.get_image(), field, blob.data(), blob.size());
+}
+
+// [H, W, C] integer pixels from a uchar or ushort image, as float [1, C, H, W] in [0, 1].
+at::Tensor to_tensor(const VImage& img, int bits) {
+  const VImage cast = bits == 16 ? img.cast(VIPS_FORMAT_INT) : img;
+  std::size_t size = 0;
+  void* data = cast.write_to_memory(&size);
+  const auto dtype = bits == 16 ? at::kInt : at::kByte;
+  const at::Tensor hwc = at::from_blob(data, {cast.height(), cast.width(), cast.bands()}, [](void* p) { g_free(p); },
+                                       at::TensorOptions().dtype(dtype));
+  const double scale = bits == 16 ? 65535.0 : 255.0;
+  return hwc.permute({2, 0, 1}).unsqueeze(0).to(at::kFloat).div(scale).contiguous();
+}
+
+// Float [1, C, H, W] in [0, 1] to an interleaved uchar/ushort VImage, rounding to nearest.
+VImage to_vips(const at::Tensor& nchw, int bits) {
+  const double scale = bits == 16 ? 65535.0 : 255.0;
+  at::Tensor q = at::nan_to_num(nchw.detach().to(at::kCPU, at::kFloat), 0.0).clamp(0.0, 1.0).mul(scale).round();
+  q = q.squeeze(0).permute({1, 2, 0}).contiguous().to(bits == 16 ? at::kInt : at::kByte);
+  const int h = static_cast<int>(q.size(0)), w = static_cast<int>(q.size(1)), c = static_cast<int>(q.size(2));
+  // libvips reads the pixels lazily, long after `q` is gone: hand it a buffer it owns and frees.
+  const std::size_t bytes = static_cast<std::size_t>(q.numel()) * q.element_size();
+  void* owned = g_malloc(bytes);
+  std::memcpy(owned, q.data_ptr(), bytes);
+  VImage img = VImage::new_from_memory_steal(owned, bytes, w, h, c, bits == 16 ? VIPS_FORMAT_INT : VIPS_FORMAT_UCHAR);
+  if (bits == 16) img = img.cast(VIPS_FORMAT_USHORT);
+  const auto interpretation = c == 1 ? (bits == 16 ? VIPS_INTERPRETATION_GREY16 : VIPS_INTERPRETATION_B_W)
+                                     : (bits == 16 ? VIPS_INTERPRETATION_RGB16 : VIPS_INTERPRETATION_sRGB);
+  return img.copy(VImage::option()->set("interpretation", interpretation));
+}
+
+Image finish_load(VImage img, const std::string& format, const LoadOptions& options, const std::string& name) {
+  const std::int64_t pixels = static_cast<std::int64_t>(img.width()) * img.height();
+  check(pixels <= options.max_pixels,
+        "cannot read '" + name + "': " + std::to_string(img.width()) + "x" + std::to_string(img.height()) +
+            " is over the limit of " + std::to_string(options.max_pixels) + " pixels (raise --max-pixels)");
+  const VipsBandFormat band_format = img.format();
+  check(band_format == VIPS_FORMAT_UCHAR || band_format == VIPS_FORMAT_USHORT || band_format == VIPS_FORMAT_CHAR ||
+            band_format == VIPS_FORMAT_SHORT,
+        "cannot read '" + name + "': only 8- and 16-bit images are supported");
+
+  Image out;
+  out.source_format = format;
+  out.source_bits = (band_format == VIPS_FORMAT_USHORT || band_format == VIPS_FORMAT_SHORT) ? 16 : 8;
+  try {
+    img = img.autorot();
+    if (img.get_typeof(VIPS_META_ICC_NAME) != 0) {
+      img = img.icc_transform("srgb", VImage::option()
+                                          ->set("embedded", true)
+                                          ->set("intent", VIPS_INTENT_RELATIVE)
+                                          ->set("depth", out.source_bits));
+    }
+    img = img.colourspace(out.source_bits == 16 ? VIPS_INTERPRETATION_RGB16 : VIPS_INTERPRETATION_sRGB);
+    img = img.cast(out.source_bits == 16 ? VIPS_FORMAT_USHORT : VIPS_FORMAT_UCHAR);
+    check(img.bands() == 3 || img.bands() == 4,
+          "cannot read '" + name + "': unexpected " + std::to_string(img.bands()) + "-band image");
+    out.metadata.exif = get_blob(img, VIPS_META_EXIF_NAME);
+    out.metadata.icc = get_blob(img, VIPS_META_ICC_NAME);
+    out.metadata.xmp = get_blob(img, VIPS_META_XMP_NAME);
+    if (img.bands() == 4) {
+      out.alpha = to_tensor(img.extract_band(3), out.source_bits);
+      img = img.extract_band(0, VImage::option()->set("n", 3));
+    }
+    out.rgb = to_tensor(img, out.source_bits);
+  } catch (const vips::VError& e) {
+    throw Error("cannot read '" + name + "': " + vips_message(e));
+  }
+  return out;
+}
+
+vips::VOption* load_flags() {
+  return VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL)->set("fail_on", VIPS_FAIL_ON_ERROR);
+}
+
+}  // namespace
+
+void LoadOptions::validate() const {
+  check(max_pixels > 0, "invalid max_pixels " + std::to_string(max_pixels) + ": must be positive");
+}
+
+void SaveOptions::validate() const {
+  check(quality >= 1 && quality <= 100, "invalid quality " + std::to_string(quality) + ": must be 1-100");
+  check(bits == 0 || bits == 8 || bits == 16, "invalid bits " + std::to_string(bits) + ": must be 8 or 16");
+}
+
+Image load_image(const std::string& path, const LoadOptions& options) {
+  options.validate();
+  start_vips();
+  std::error_code ec;
+  check(std::filesystem::exists(path, ec), "cannot read '" + path + "': no such file");
+  check(!std::filesystem::is_directory(path, ec), "cannot read '" + path + "': it is a folder, not an image");
+  check(std::filesystem::file_size(path, ec) > 0 && !ec, "cannot read '" + path + "': the file is empty");
+  const char* loader = vips_foreign_find_load(path.c_str());
+  vips_error_clear();
+  const std::string format = format_of_loader(loader);
+  check(!format.empty(), "cannot read '" + path + "': not " + kSupportedList);
+  try {
+    return finish_load(VImage::new_from_file(path.c_str(), load_flags()), format, options, path);
+  } catch (const vips::VError& e) {
+    throw Error("cannot read '" + path + "': " + vips_message(e));
+  }
+}
+
+Image decode_image(const void* data, std::size_t size, const LoadOptions& options, const std::string& name) {
+  options.validate();
+  start_vips();
+  check(data != nullptr && size > 0, "cannot read '" + name + "': no data");
+  const char* loader = vips_foreign_find_load_buffer(data, size);
+  vips_error_clear();
+  const std::string format = format_of_loader(loader);
+  check(!format.empty(), "cannot read '" + name + "': not " + kSupportedList);
+  try {
+    // new_from_buffer does not copy: the caller's bytes outlive every use inside this call.
+    return finish_load(VImage::new_from_buffer(data, size, "", load_flags()), format, options, name);
+  } catch (const vips::VError& e) {
+    throw Error("cannot read '" + name + "': " + vips_message(e));
+  }
+}
+
+std::vector<std::uint8_t> encode_image(const Image& image, const std::string& format, const SaveOptions& options) {
+  options.validate();
+  start_vips();
+  check(image.rgb.defined() && image.rgb.dim() == 4 && image.rgb.size(0) == 1 && image.rgb.size(1) == 3,
+        "cannot encode: expected an image tensor [1, 3, H, W]");
+  check(image.rgb.size(2) > 0 && image.rgb.size(3) > 0, "cannot encode an empty image");
+  const bool lossy8 = format == "jpeg" || format == "webp";
+  check(lossy8 || format == "png" || format == "tiff", "cannot encode: unknown format '" + format + "'");
+  const int bits = lossy8 ? 8 : (options.bits != 0 ? options.bits : image.source_bits);
+
+  at::Tensor pixels = image.rgb;
+  if (image.alpha.defined()) {
+    check(image.alpha.dim() == 4 && image.alpha.size(1) == 1 && image.alpha.size(2) == image.rgb.size(2) &&
+              image.alpha.size(3) == image.rgb.size(3),
+          "cannot encode: alpha channel does not match the image size");
+    const at::Tensor a = image.alpha.to(at::kCPU, at::kFloat).clamp(0.0, 1.0);
+    pixels = format == "jpeg" ? pixels.to(at::kFloat) * a + (1.0 - a)  // JPEG has no alpha: flatten on white
+                              : at::cat({pixels.to(at::kCPU, at::kFloat), a}, 1);
+  }
+  try {
+    VImage img = to_vips(pixels, bits);
+    if (!options.strip_metadata) {
+      set_blob(img, VIPS_META_EXIF_NAME, image.metadata.exif);
+      set_blob(img, VIPS_META_ICC_NAME, image.metadata.icc);
+      set_blob(img, VIPS_META_XMP_NAME, image.metadata.xmp);
+    }
+    auto opts = VImage::option()->set("strip", options.strip_metadata);
+    std::string suffix;
+    if (format == "png") {
+      suffix = ".png";
+      opts->set("bitdepth", bits)->set("compression", 6);
+    } else if (format == "jpeg") {
+      suffix = ".jpg";
+      opts->set("Q", options.quality);
+    } else if (format == "webp") {
+      suffix = ".webp";
+      opts->set("Q", options.quality);
+    } else {
+      suffix = ".tif";
+      opts->set("compression", VIPS_FOREIGN_TIFF_COMPRESSION_DEFLATE);
+    }
+    void* buffer = nullptr;
+    std::size_t size = 0;
+    img.write_to_buffer(suffix.c_str(), &buffer, &size, opts);
+    const auto* bytes = static_cast<const std::uint8_t*>(buffer);
+    std::vector<std::uint8_t> out(bytes, bytes + size);
+    g_free(buffer);
+    return out;
+  } catch (const vips::VError& e) {
+    throw Error("cannot encode " + format + ": " + vips_message(e));
+  }
+}
+
+void save_image(const Image& image, const std::string& path, const SaveOptions& options) {
+  const std::string format = image_format_from_path(path);
+  check(!format.empty(), "cannot write '" + path + "': unsupported extension (use .png, .jpg, .webp or .tif)");
+  const auto bytes = encode_image(image, format, options);
+  write_file_atomic(path, bytes.data(), bytes.size());
+}
+
+std::string image_format_from_path(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (ext == ".png") return "png";
+  if (ext == ".jpg" || ext == ".jpeg") return "jpeg";
+  if (ext == ".webp") return "webp";
+  if (ext == ".tif" || ext == ".tiff") return "tiff";
+  return "";
+}
+
+Image image_from_tensor(const at::Tensor& rgb) {
+  Image image;
+  image.rgb = rgb;
+  return image;
+}
+
+std::vector<std::string> list_image_files(const std::string& dir) {
+  std::error_code ec;
+  check(std::filesystem::is_directory(dir, ec), "cannot list '" + dir + "': not a folder");
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file() && !image_format_from_path(entry.path().string()).empty())
+      files.push_back(entry.path().string());
+  }
+  check(!ec, "cannot list '" + dir + "': " + ec.message());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace rirf

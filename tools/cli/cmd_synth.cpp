@@ -1,0 +1,107 @@
+// rirf synth --clean DIR --out DIR (--suite NAME | --count N) [--seed S]
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "commands.hpp"
+#include "rirf/degrade.hpp"
+#include "rirf/error.hpp"
+#include "rirf/file_io.hpp"
+#include "rirf/image_io.hpp"
+#include "rirf/suites.hpp"
+
+namespace rirf::cli {
+namespace {
+namespace fs = std::filesystem;
+
+struct SynthArgs {
+  std::string clean_dir, out_dir, suite;
+  std::int64_t count = 0;
+  std::uint64_t seed = 1;
+  std::int64_t max_pixels = LoadOptions{}.max_pixels;
+  bool list = false;
+};
+
+void list_suites() {
+  for (const auto& s : synth_suites()) std::cout << s.name << "\t" << s.description << "\n";
+}
+
+void run(const SynthArgs& args) {
+  if (args.list) return list_suites();
+  check(!args.clean_dir.empty() && !args.out_dir.empty(), "give --clean DIR and --out DIR");
+  check(args.suite.empty() != (args.count == 0), "give exactly one of --suite NAME or --count N");
+  if (!args.suite.empty()) suite_plan(args.suite, 0);  // unknown names fail before any work
+  const auto sources = list_image_files(args.clean_dir);
+  check(!sources.empty(), "no PNG, JPEG, WebP or TIFF images in '" + args.clean_dir + "'");
+  LoadOptions load;
+  load.max_pixels = args.max_pixels;
+  SaveOptions save;
+  save.bits = 8;  // the published protocols work on 8-bit images
+  save.strip_metadata = true;
+
+  const std::string degraded_dir = (fs::path(args.out_dir) / "degraded").string();
+  const std::string clean_dir = (fs::path(args.out_dir) / "clean").string();
+  ensure_directory(degraded_dir);
+  ensure_directory(clean_dir);
+
+  std::vector<std::string> written;  // removed again if anything fails, so no partial set is left
+  try {
+    std::string manifest;
+    const std::int64_t total = args.suite.empty() ? args.count : static_cast<std::int64_t>(sources.size());
+    for (std::int64_t k = 0; k < total; ++k) {
+      const std::string& source = sources[static_cast<std::size_t>(k) % sources.size()];
+      DegradationPlan plan;
+      if (!args.suite.empty()) {
+        plan = suite_plan(args.suite, static_cast<std::uint64_t>(k));
+      } else {
+        Rng rng(derive_seed(args.seed, static_cast<std::uint64_t>(k)));
+        plan = sample_plan(SampleOptions{}, rng);
+      }
+      const std::string stem = fs::path(source).stem().string();
+      const std::string name = args.suite.empty() ? stem + "_" + std::to_string(k) + ".png" : stem + ".png";
+      Image clean = load_image(source, load);
+      clean.alpha = at::Tensor();  // pairs are RGB
+      Image degraded = clean;
+      degraded.rgb = apply(clean.rgb, plan);
+      for (const auto& [image, dir] : {std::pair{&degraded, degraded_dir}, std::pair{&clean, clean_dir}}) {
+        const std::string path = (fs::path(dir) / name).string();
+        save_image(*image, path, save);
+        written.push_back(path);
+      }
+      nlohmann::json line = {{"index", k},
+                             {"degraded", "degraded/" + name},
+                             {"clean", "clean/" + name},
+                             {"source", source},
+                             {"suite", args.suite},
+                             {"plan", plan_to_json(plan)}};
+      manifest += line.dump() + "\n";
+      spdlog::info("[{}/{}] {}", k + 1, total, name);
+    }
+    write_file_atomic((fs::path(args.out_dir) / "manifest.jsonl").string(), manifest);
+  } catch (...) {
+    for (const auto& path : written) fs::remove(path);
+    throw;
+  }
+}
+
+}  // namespace
+
+void register_synth(CLI::App& app) {
+  auto args = std::make_shared<SynthArgs>();
+  CLI::App* cmd = app.add_subcommand("synth", "Make degraded/clean pairs and a JSONL manifest of their plans");
+  cmd->add_option("--clean", args->clean_dir, "folder of clean images");
+  cmd->add_option("--out", args->out_dir, "output folder (gets degraded/, clean/, manifest.jsonl)");
+  cmd->add_option("--suite", args->suite, "a fixed-seed suite: one pair per clean image (see --list-suites)");
+  cmd->add_option("--count", args->count, "number of random composite pairs, cycling over the clean images")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{10'000'000}));
+  cmd->add_option("--seed", args->seed, "seed for --count (default 1)");
+  cmd->add_option("--max-pixels", args->max_pixels, "refuse larger inputs (default 64000000)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  cmd->add_flag("--list-suites", args->list, "print the suite names and what they contain");
+  cmd->callback([args] { run(*args); });
+}
+
+}  // namespace rirf::cli

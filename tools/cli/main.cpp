@@ -1,0 +1,48 @@
+// rirf: diagnose and restore images damaged by unknown, combined degradations.
+#include <ATen/Parallel.h>
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <iostream>
+#include <thread>
+
+#include "commands.hpp"
+#include "rirf/error.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"rirf: diagnose and restore images damaged by noise, blur, rain, haze, low light and JPEG"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "rirf 0.1.0");
+  int threads = 0;
+  app.add_option("--threads", threads, "worker threads (default: all cores)")->check(CLI::Range(0, 1024));
+  // libtorch defaults to one thread; use every core unless told otherwise. Runs after parsing,
+  // before any subcommand's callback.
+  app.parse_complete_callback([&threads] {
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    at::set_num_threads(threads > 0 ? threads : static_cast<int>(cores));
+  });
+  rirf::cli::register_degrade(app);
+  rirf::cli::register_synth(app);
+  rirf::cli::register_eval(app);
+  spdlog::set_pattern("%v");
+  try {
+    app.parse(argc, argv);  // subcommand callbacks run inside parse
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "rirf: error: " << e.what() << " (see --help)\n";
+    return e.get_exit_code() != 0 ? e.get_exit_code() : 2;
+  } catch (const rirf::Error& e) {
+    std::cerr << "rirf: error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "rirf: internal error: " << e.what() << "\n";
+    return 3;
+  }
+  return 0;
+}
