@@ -29,6 +29,10 @@ void start_vips() {
   std::call_once(once, [] {
     if (VIPS_INIT("rirf") != 0) throw Error("cannot start libvips: " + std::string(vips_error_buffer()));
     vips_leak_set(FALSE);
+    // libvips also prints warnings (truncated data, tile errors) on stderr; every failure that
+    // matters reaches the caller as an Error, so the chatter is dropped.
+    g_log_set_handler("VIPS", static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE),
+                      [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {}, nullptr);
     vips_cache_set_max(0);  // no cached file operations: each load reads the file it is given
     vips_block_untrusted_set(TRUE);
     vips_operation_block_set("VipsForeignLoad", TRUE);
@@ -127,6 +131,7 @@ Image finish_load(VImage img, const std::string& format, const LoadOptions& opti
     out.metadata.icc = get_blob(img, VIPS_META_ICC_NAME);
     out.metadata.xmp = get_blob(img, VIPS_META_XMP_NAME);
     if (img.bands() == 4) {
+      img = img.copy_memory();  // decode once: a sequential loader cannot be read twice for two band sets
       out.alpha = to_tensor(img.extract_band(3), out.source_bits);
       img = img.extract_band(0, VImage::option()->set("n", 3));
     }

@@ -147,12 +147,17 @@ void generate_blur_kernel(BlurFactors& f, std::uint64_t seed) {
     f.extent_px = 0;
     return;
   }
-  // Discretisation changes the measured extent of small kernels; one correction pass lands within
-  // a few percent of the target.
+  // Discretisation changes the measured extent of small kernels; a few multiplicative corrections
+  // of the requested size land within a few percent of the target.
   int size = 0;
-  std::vector<float> k = kernel_for(f, f.extent_px, seed, size);
-  const double measured = kernel_extent(k, size);
-  if (measured > 1e-6) k = kernel_for(f, f.extent_px * f.extent_px / measured, seed, size);
+  double request = f.extent_px;
+  std::vector<float> k = kernel_for(f, request, seed, size);
+  for (int pass = 0; pass < 4; ++pass) {
+    const double measured = kernel_extent(k, size);
+    if (measured < 1e-6 || std::abs(measured - f.extent_px) < 0.02 * f.extent_px) break;
+    request *= f.extent_px / measured;
+    k = kernel_for(f, request, seed, size);
+  }
   normalise(k);
   f.kernel = std::move(k);
   f.kernel_size = size;

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# End-to-end tests of the real `rirf` binary: every command on good input, and on bad input one
+# error line, a non-zero exit and no output file.
+#   tests/test_cli.sh PATH/TO/rirf SOURCE_DIR
+set -u
+RIRF=$1
+SRC=$2
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# expect_error NAME OUTPUT_THAT_MUST_NOT_EXIST -- COMMAND...
+expect_error() {
+  local name=$1 must_not_exist=$2
+  shift 3
+  "$@" >"$WORK/stdout" 2>"$WORK/stderr"
+  local rc=$?
+  local lines
+  lines=$(wc -l <"$WORK/stderr")
+  [ "$rc" -ne 0 ] || fail "$name: exit code 0"
+  [ "$rc" -lt 128 ] || fail "$name: crashed (exit $rc)"
+  [ "$lines" -eq 1 ] || fail "$name: expected one error line, got $lines: $(cat "$WORK/stderr")"
+  [ -z "$must_not_exist" ] || [ ! -e "$must_not_exist" ] || fail "$name: left $must_not_exist behind"
+  if ls -a "$WORK/out" 2>/dev/null | grep -q '\.tmp-'; then fail "$name: left a temporary file"; fi
+  echo "ok   $name: $(cat "$WORK/stderr")"
+}
+
+mkdir -p "$WORK/out" "$WORK/clean" "$WORK/empty"
+cp "$SRC/tests/data/golden/p1_clean.png" "$WORK/clean/a.png"
+cp "$SRC/tests/data/golden/p4_clean.png" "$WORK/clean/b.png"
+IMG="$WORK/clean/a.png"
+head -c 3000 "$IMG" >"$WORK/truncated.png"
+echo "not an image" >"$WORK/text.png"
+: >"$WORK/empty.png"
+echo '{"steps": [' >"$WORK/malformed.json"
+echo '{"steps": [{"type": "noise", "factors": {"sigma": 500}}]}' >"$WORK/badrange.json"
+
+# --- good input ---------------------------------------------------------------------------------
+"$RIRF" --help >/dev/null || fail "--help"
+for cmd in degrade synth eval; do "$RIRF" $cmd --help >/dev/null || fail "$cmd --help"; done
+"$RIRF" degrade "$IMG" "$WORK/out/d.png" --type noise,haze --severity 40 --seed 3 || fail "degrade"
+[ -s "$WORK/out/d.plan.json" ] || fail "degrade wrote no plan"
+"$RIRF" degrade "$IMG" "$WORK/out/again.png" --plan "$WORK/out/d.plan.json" || fail "degrade --plan"
+cmp -s "$WORK/out/d.png" "$WORK/out/again.png" || fail "re-applying the plan gave different bytes"
+"$RIRF" degrade "$IMG" "$WORK/out/j.jpg" --type jpeg --severity 70 --quality 90 || fail "degrade to jpeg"
+"$RIRF" synth --clean "$WORK/clean" --out "$WORK/suite" --suite denoise-25 >/dev/null 2>&1 || fail "synth --suite"
+[ "$(wc -l <"$WORK/suite/manifest.jsonl")" -eq 2 ] || fail "synth manifest should have 2 lines"
+"$RIRF" synth --clean "$WORK/clean" --out "$WORK/mixed" --count 3 --seed 9 >/dev/null 2>&1 || fail "synth --count"
+[ "$(ls "$WORK/mixed/degraded" | wc -l)" -eq 3 ] || fail "synth --count 3 should write 3 pairs"
+"$RIRF" synth --list-suites | grep -q denoise-50 || fail "synth --list-suites"
+"$RIRF" eval --pred "$WORK/suite/degraded" --gt "$WORK/suite/clean" >"$WORK/table.md" || fail "eval"
+grep -q "mean of 2" "$WORK/table.md" || fail "eval table has no mean row"
+"$RIRF" eval --pred "$WORK/suite/degraded" --gt "$WORK/suite/clean" --json | grep -q '"psnr"' || fail "eval --json"
+"$RIRF" eval --pred "$WORK/suite/degraded" --gt "$WORK/suite/clean" --csv | grep -q '^mean,' || fail "eval --csv"
+"$RIRF" eval --pred "$IMG" --gt "$IMG" --csv | grep -q '^mean,100' || fail "eval of identical files"
+
+# --- bad input: one error line, non-zero exit, no output ------------------------------------------
+O="$WORK/out/x.png"
+expect_error "degrade missing input" "$O" -- "$RIRF" degrade "$WORK/nope.png" "$O" --type noise
+expect_error "degrade truncated input" "$O" -- "$RIRF" degrade "$WORK/truncated.png" "$O" --type noise
+expect_error "degrade text as image" "$O" -- "$RIRF" degrade "$WORK/text.png" "$O" --type noise
+expect_error "degrade empty file" "$O" -- "$RIRF" degrade "$WORK/empty.png" "$O" --type noise
+expect_error "degrade folder as input" "$O" -- "$RIRF" degrade "$WORK/clean" "$O" --type noise
+expect_error "degrade unknown type" "$O" -- "$RIRF" degrade "$IMG" "$O" --type fog
+expect_error "degrade severity out of range" "$O" -- "$RIRF" degrade "$IMG" "$O" --type noise --severity 200
+expect_error "degrade severity not a number" "$O" -- "$RIRF" degrade "$IMG" "$O" --type noise --severity lots
+expect_error "degrade no type or plan" "$O" -- "$RIRF" degrade "$IMG" "$O"
+expect_error "degrade bad output extension" "$WORK/out/x.bmp" -- "$RIRF" degrade "$IMG" "$WORK/out/x.bmp" --type noise
+expect_error "degrade output folder missing" "$WORK/out/no/x.png" -- "$RIRF" degrade "$IMG" "$WORK/out/no/x.png" --type noise
+expect_error "degrade malformed plan JSON" "$O" -- "$RIRF" degrade "$IMG" "$O" --plan "$WORK/malformed.json"
+expect_error "degrade plan value out of range" "$O" -- "$RIRF" degrade "$IMG" "$O" --plan "$WORK/badrange.json"
+expect_error "degrade missing plan" "$O" -- "$RIRF" degrade "$IMG" "$O" --plan "$WORK/nope.json"
+expect_error "degrade quality 0" "$O" -- "$RIRF" degrade "$IMG" "$O" --type noise --quality 0
+expect_error "degrade pixel limit" "$O" -- "$RIRF" degrade "$IMG" "$O" --type noise --max-pixels 100
+expect_error "degrade unknown flag" "$O" -- "$RIRF" degrade "$IMG" "$O" --type noise --colour red
+[ ! -e "$WORK/out/x.plan.json" ] || fail "a failed degrade left a plan file"
+expect_error "synth unknown suite" "$WORK/s1" -- "$RIRF" synth --clean "$WORK/clean" --out "$WORK/s1" --suite nope
+expect_error "synth empty folder" "$WORK/s2/manifest.jsonl" -- "$RIRF" synth --clean "$WORK/empty" --out "$WORK/s2" --count 2
+expect_error "synth missing folder" "$WORK/s3" -- "$RIRF" synth --clean "$WORK/nope" --out "$WORK/s3" --count 2
+expect_error "synth both suite and count" "$WORK/s4" -- "$RIRF" synth --clean "$WORK/clean" --out "$WORK/s4" --suite derain --count 2
+expect_error "synth count 0" "$WORK/s5" -- "$RIRF" synth --clean "$WORK/clean" --out "$WORK/s5" --count 0
+cp "$WORK/truncated.png" "$WORK/clean/c_broken.png"
+expect_error "synth corrupt image in folder" "$WORK/s6/manifest.jsonl" -- "$RIRF" synth --clean "$WORK/clean" --out "$WORK/s6" --count 3
+[ -z "$(find "$WORK/s6" -type f)" ] || fail "a failed synth left files: $(find "$WORK/s6" -type f)"
+rm "$WORK/clean/c_broken.png"
+expect_error "eval missing gt" "" -- "$RIRF" eval --pred "$IMG" --gt "$WORK/nope.png"
+expect_error "eval size mismatch" "" -- "$RIRF" eval --pred "$IMG" --gt "$SRC/tests/data/golden/p2_clean.png"
+expect_error "eval corrupt prediction" "" -- "$RIRF" eval --pred "$WORK/truncated.png" --gt "$IMG"
+mkdir -p "$WORK/renamed" && cp "$IMG" "$WORK/renamed/zzz.png"
+expect_error "eval unmatched names" "" -- "$RIRF" eval --pred "$WORK/renamed" --gt "$WORK/suite/degraded"
+expect_error "eval json and csv" "" -- "$RIRF" eval --pred "$IMG" --gt "$IMG" --json --csv
+expect_error "eval bad crop multiple" "" -- "$RIRF" eval --pred "$IMG" --gt "$IMG" --crop-multiple 0
+expect_error "eval out to missing folder" "$WORK/no/r.json" -- "$RIRF" eval --pred "$IMG" --gt "$IMG" --out "$WORK/no/r.json"
+expect_error "no subcommand" "" -- "$RIRF"
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures CLI check(s) failed"
+  exit 1
+fi
+echo "all CLI checks passed"
