@@ -82,6 +82,7 @@ int main(int argc, char** argv) {
         auto f = std::get<rirf::BlurFactors>(step.factors);
         f.kind = kind;
         f.kernel.clear();
+        f.kernel_size = 0;
         f.extent_px = rirf::factor_from_severity(type, 50);
         step.factors = f;
         rirf::DegradationPlan plan{{step}};

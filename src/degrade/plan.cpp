@@ -118,7 +118,10 @@ DegradationStep make_step(DegradationType type, double severity, Rng& rng) {
       NoiseFactors f;
       f.sigma = factor;
       f.signal_dependence = rng.bernoulli(0.5) ? 0.0 : rng.uniform(0.2, 0.9);
-      f.correlation_px = rng.bernoulli(0.3) ? rng.uniform(0.5, 1.5) : 0.0;
+      // Blotchy (correlated) noise is what in-camera processing leaves of modest noise; at high
+      // sigma it would hide far more than white noise of the same sigma, breaking the scale.
+      const bool correlated = rng.bernoulli(0.3);
+      f.correlation_px = correlated && factor <= 30 ? rng.uniform(0.5, 1.5) : 0.0;
       f.channel_shared = rng.bernoulli(0.15);
       step.factors = f;
       break;

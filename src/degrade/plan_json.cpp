@@ -80,10 +80,13 @@ json factors_to_json(const DegradationFactors& factors) {
               {"channel_shared", f.channel_shared}};
     }
     json operator()(const BlurFactors& f) const {
+      json out = {{"kind", blur_kind_name(f.kind)}, {"extent_px", f.extent_px}, {"angle_deg", f.angle_deg}};
+      if (f.kernel.empty() || static_cast<int>(f.kernel.size()) != f.kernel_size * f.kernel_size) return out;
       json rows = json::array();
       for (int y = 0; y < f.kernel_size; ++y)
         rows.push_back(std::vector<float>(f.kernel.begin() + y * f.kernel_size, f.kernel.begin() + (y + 1) * f.kernel_size));
-      return {{"kind", blur_kind_name(f.kind)}, {"extent_px", f.extent_px}, {"angle_deg", f.angle_deg}, {"kernel", rows}};
+      out["kernel"] = rows;
+      return out;
     }
     json operator()(const RainFactors& f) const {
       return {{"coverage", f.coverage},     {"length_px", f.length_px}, {"width_px", f.width_px},

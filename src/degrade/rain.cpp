@@ -53,9 +53,10 @@ at::Tensor add_rain(const at::Tensor& images, const RainFactors& f, std::uint64_
     const double brightness = f.brightness * (1.0 - 0.2 * layer);
     const double coverage = f.coverage * kShares[f.layers - 1][layer];
     const double seed_rate = std::min(0.5, coverage / (length * width));
-    const at::Tensor drops = at::rand({n, 1, h, w}, gen, images.options());
-    const at::Tensor strength = at::rand({n, 1, h, w}, gen, images.options()) * 0.5 + 0.5;
-    const at::Tensor seeds = (drops < seed_rate).to(images.scalar_type()) * strength;
+    // One uniform draw per pixel gives both: a drop where u < rate, and, given that, u / rate is
+    // itself uniform, so it sets the drop's strength in [0.5, 1) for free.
+    const at::Tensor u = at::rand({n, 1, h, w}, gen, images.options());
+    const at::Tensor seeds = (u < seed_rate).to(images.scalar_type()) * (0.5 + 0.5 * u / seed_rate);
     const at::Tensor streaks = convolve(seeds, streak_kernel(length, width, angle)).clamp(0.0, 1.0) * brightness;
     clear = clear * (1.0 - streaks);
   }
