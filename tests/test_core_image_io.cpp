@@ -2,6 +2,7 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 #include <vips/vips8>
+#include <zlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -175,6 +176,33 @@ TEST_F(ImageIo, BadFilesGetClearErrors) {
     }
   }
   EXPECT_THROW(rirf::load_image(dir_.string()), rirf::Error);
+}
+
+// A valid PNG whose IHDR claims `width` x `height` (CRC fixed up), with only 4x4 pixels of data.
+std::vector<std::uint8_t> png_claiming(std::uint32_t width, std::uint32_t height) {
+  auto png = rirf::encode_image(rirf::image_from_tensor(at::zeros({1, 3, 4, 4})), "png");
+  // Signature (8), IHDR length (4), "IHDR" (4), then width and height big-endian at 16 and 20.
+  for (int i = 0; i < 4; ++i) {
+    png[16 + i] = static_cast<std::uint8_t>(width >> (24 - 8 * i));
+    png[20 + i] = static_cast<std::uint8_t>(height >> (24 - 8 * i));
+  }
+  const std::uint32_t crc = static_cast<std::uint32_t>(crc32(0, png.data() + 12, 17));  // type + 13 data bytes
+  for (int i = 0; i < 4; ++i) png[29 + i] = static_cast<std::uint8_t>(crc >> (24 - 8 * i));
+  return png;
+}
+
+TEST_F(ImageIo, HugeAndZeroSizedHeadersAreRefused) {
+  const auto huge = png_claiming(100000, 100000);
+  try {
+    rirf::decode_image(huge.data(), huge.size(), {}, "huge.png");
+    ADD_FAILURE() << "a 10-gigapixel header was accepted";
+  } catch (const rirf::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("over the limit"), std::string::npos) << e.what();
+  }
+  const auto zero = png_claiming(0, 4);
+  EXPECT_THROW(rirf::decode_image(zero.data(), zero.size(), {}, "zero.png"), rirf::Error);
+  const auto lying = png_claiming(3000, 3000);  // within the limit, but the data runs out
+  EXPECT_THROW(rirf::decode_image(lying.data(), lying.size(), {}, "lying.png"), rirf::Error);
 }
 
 TEST_F(ImageIo, PixelLimitIsCheckedBeforeDecoding) {

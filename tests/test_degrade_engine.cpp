@@ -1,6 +1,7 @@
 // The degradation engine: determinism, each type moves the image the expected way, severity
 // is monotone, composition is physical, odd sizes and batches work.
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -47,6 +48,21 @@ TEST(Engine, SamePlanGivesSameBytes) {
   rirf::Rng a(5), b(5);
   const auto pa = rirf::sample_plan({}, a), pb = rirf::sample_plan({}, b);
   EXPECT_TRUE(at::equal(rirf::apply(x, pa), rirf::apply(x, pb)));
+}
+
+TEST(Engine, ThreadCountDoesNotChangeTheBytes) {
+  const at::Tensor x = scene(67, 129);
+  rirf::Rng rng(77);
+  rirf::SampleOptions all;
+  all.min_count = all.max_count = rirf::kNumDegradationTypes;
+  const auto plan = rirf::sample_plan(all, rng);
+  const int before = at::get_num_threads();
+  at::set_num_threads(1);
+  const at::Tensor one = rirf::apply(x, plan);
+  at::set_num_threads(2);
+  const at::Tensor two = rirf::apply(x, plan);
+  at::set_num_threads(before);
+  EXPECT_TRUE(at::equal(one, two));
 }
 
 TEST(Engine, DifferentSeedsGiveDifferentNoise) {

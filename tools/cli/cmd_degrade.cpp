@@ -22,7 +22,7 @@ struct DegradeArgs {
   int quality = 95;
   int bits = 0;
   bool strip = false;
-  std::int64_t max_pixels = LoadOptions{}.max_pixels;
+  std::int64_t max_pixels = 0;  // set by add_max_pixels_option
 };
 
 std::string default_plan_path(const std::string& output) {
@@ -91,8 +91,7 @@ void register_degrade(CLI::App& app) {
   cmd->add_option("--bits", args->bits, "PNG/TIFF output depth 8 or 16 (default: as the input)")
       ->check(CLI::IsMember({8, 16}));
   cmd->add_flag("--strip", args->strip, "drop EXIF, ICC and XMP metadata from the output");
-  cmd->add_option("--max-pixels", args->max_pixels, "refuse larger inputs (default 64000000)")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  add_max_pixels_option(*cmd, args->max_pixels);
   cmd->callback([args] { run(*args); });
 }
 

@@ -24,7 +24,7 @@ struct EvalArgs {
   bool json = false, csv = false, y_channel = false, gaussian = false;
   int crop_border = 0;
   int crop_multiple = 16;
-  std::int64_t max_pixels = LoadOptions{}.max_pixels;
+  std::int64_t max_pixels = 0;  // set by add_max_pixels_option
 };
 
 struct Row {
@@ -135,8 +135,7 @@ void register_eval(CLI::App& app) {
       ->check(CLI::Range(0, 10000));
   cmd->add_option("--crop-multiple", args->crop_multiple, "centre-crop to a multiple of this (default 16; 1 = off)")
       ->check(CLI::Range(1, 1024));
-  cmd->add_option("--max-pixels", args->max_pixels, "refuse larger inputs (default 64000000)")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  add_max_pixels_option(*cmd, args->max_pixels);
   cmd->callback([args] { run(*args); });
 }
 

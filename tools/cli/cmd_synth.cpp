@@ -21,7 +21,7 @@ struct SynthArgs {
   std::string clean_dir, out_dir, suite;
   std::int64_t count = 0;
   std::uint64_t seed = 1;
-  std::int64_t max_pixels = LoadOptions{}.max_pixels;
+  std::int64_t max_pixels = 0;  // set by add_max_pixels_option
   bool list = false;
 };
 
@@ -98,8 +98,7 @@ void register_synth(CLI::App& app) {
   cmd->add_option("--count", args->count, "number of random composite pairs, cycling over the clean images")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{10'000'000}));
   cmd->add_option("--seed", args->seed, "seed for --count (default 1)");
-  cmd->add_option("--max-pixels", args->max_pixels, "refuse larger inputs (default 64000000)")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  add_max_pixels_option(*cmd, args->max_pixels);
   cmd->add_flag("--list-suites", args->list, "print the suite names and what they contain");
   cmd->callback([args] { run(*args); });
 }

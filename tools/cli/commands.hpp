@@ -2,11 +2,16 @@
 // Nothing here does work itself: the library does; these files only bind flags to options.
 #pragma once
 
+#include <cstdint>
+
 namespace CLI {
 class App;
 }
 
 namespace rirf::cli {
+
+// --max-pixels, shared by every command that reads images.
+void add_max_pixels_option(CLI::App& cmd, std::int64_t& max_pixels);
 
 void register_degrade(CLI::App& app);
 void register_synth(CLI::App& app);

@@ -10,6 +10,14 @@
 #include "commands.hpp"
 #include "rirf/error.hpp"
 
+#include "rirf/image_io.hpp"
+
+void rirf::cli::add_max_pixels_option(CLI::App& cmd, std::int64_t& max_pixels) {
+  max_pixels = rirf::LoadOptions{}.max_pixels;
+  cmd.add_option("--max-pixels", max_pixels, "refuse larger inputs (default 64000000)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+}
+
 int main(int argc, char** argv) {
   CLI::App app{"rirf: diagnose and restore images damaged by noise, blur, rain, haze, low light and JPEG"};
   app.require_subcommand(1);
