@@ -9,6 +9,14 @@ namespace rirf::detail {
 
 at::Generator make_generator(std::uint64_t seed) { return at::detail::createCPUGenerator(seed); }
 
+at::Tensor random_normal(at::IntArrayRef sizes, at::Generator& gen, const at::Tensor& like) {
+  return at::randn(sizes, gen, like.options().device(at::kCPU)).to(like.device());
+}
+
+at::Tensor random_uniform(at::IntArrayRef sizes, at::Generator& gen, const at::Tensor& like) {
+  return at::rand(sizes, gen, like.options().device(at::kCPU)).to(like.device());
+}
+
 at::Tensor convolve(const at::Tensor& images, const at::Tensor& kernel) {
   // images: [N, C, H, W]; kernel: [kh, kw]
   const auto n = images.size(0), c = images.size(1), h = images.size(2), w = images.size(3);

@@ -15,7 +15,7 @@ at::Tensor darken(const at::Tensor& images, const LowLightFactors& f, std::uint6
   at::Tensor linear = srgb_to_linear(images.clamp(0.0, 1.0)) * gain;
   if (f.shot_noise > 0 || f.read_noise > 0) {
     auto gen = make_generator(seed);
-    const at::Tensor field = at::randn(linear.sizes(), gen, images.options());
+    const at::Tensor field = random_normal(linear.sizes(), gen, images);
     linear = linear + at::sqrt(linear.clamp_min(0.0) * f.shot_noise + f.read_noise * f.read_noise) * field;
   }
   at::Tensor out = linear_to_srgb(linear.clamp(0.0, 1.0));

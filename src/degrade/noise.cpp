@@ -12,7 +12,7 @@ at::Tensor add_noise(const at::Tensor& images, const NoiseFactors& f, std::uint6
   if (f.sigma <= 0) return images.clone();
   auto gen = make_generator(seed);
   const auto n = images.size(0), h = images.size(2), w = images.size(3);
-  at::Tensor field = at::randn({n, f.channel_shared ? 1 : 3, h, w}, gen, images.options());
+  at::Tensor field = random_normal({n, f.channel_shared ? 1 : 3, h, w}, gen, images);
   if (f.correlation_px > 0) {
     // Blurring white noise lowers its std by the taps' L2 norm (per axis); undo that.
     const double norm = gaussian_taps(f.correlation_px).pow(2).sum().item<double>();

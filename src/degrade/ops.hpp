@@ -10,7 +10,11 @@
 
 namespace rirf::detail {
 
+// Random fields are always drawn on the CPU from a seeded generator, then moved to the images'
+// device: the same plan gives the same noise on a CPU and a GPU.
 at::Generator make_generator(std::uint64_t seed);
+at::Tensor random_normal(at::IntArrayRef sizes, at::Generator& gen, const at::Tensor& like);
+at::Tensor random_uniform(at::IntArrayRef sizes, at::Generator& gen, const at::Tensor& like);
 
 // Throws Error naming `prefix` + the bad field (e.g. "plan.steps[1].factors.sigma: ...").
 void validate_step(const DegradationStep& step, const std::string& prefix);

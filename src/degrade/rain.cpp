@@ -55,7 +55,7 @@ at::Tensor add_rain(const at::Tensor& images, const RainFactors& f, std::uint64_
     const double seed_rate = std::min(0.5, coverage / (length * width));
     // One uniform draw per pixel gives both: a drop where u < rate, and, given that, u / rate is
     // itself uniform, so it sets the drop's strength in [0.5, 1) for free.
-    const at::Tensor u = at::rand({n, 1, h, w}, gen, images.options());
+    const at::Tensor u = random_uniform({n, 1, h, w}, gen, images);
     const at::Tensor seeds = (u < seed_rate).to(images.scalar_type()) * (0.5 + 0.5 * u / seed_rate);
     const at::Tensor streaks = convolve(seeds, streak_kernel(length, width, angle)).clamp(0.0, 1.0) * brightness;
     clear = clear * (1.0 - streaks);
