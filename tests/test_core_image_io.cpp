@@ -117,6 +117,13 @@ TEST_F(ImageIo, ExifOrientationIsApplied) {
   const auto image = rirf::load_image(path("o.jpg"));
   EXPECT_EQ(image.width(), 4);
   EXPECT_EQ(image.height(), 12);
+  // Saved with its EXIF kept, the upright image must not be rotated again on the next load.
+  for (const char* name : {"o2.jpg", "o2.png", "o2.webp", "o2.tif"}) {
+    rirf::save_image(image, path(name));
+    const auto again = rirf::load_image(path(name));
+    EXPECT_EQ(again.width(), 4) << name;
+    EXPECT_EQ(again.height(), 12) << name;
+  }
 }
 
 TEST_F(ImageIo, IccTaggedImageIsConvertedToSrgb) {

@@ -214,6 +214,9 @@ std::vector<std::uint8_t> encode_image(const Image& image, const std::string& fo
     VImage img = to_vips(pixels, bits);
     if (!options.strip_metadata) {
       set_blob(img, VIPS_META_EXIF_NAME, image.metadata.exif);
+      // The pixels are already upright; the saver rewrites the EXIF orientation from this field,
+      // so viewers do not rotate them a second time.
+      if (!image.metadata.exif.empty()) img.set(VIPS_META_ORIENTATION, 1);
       set_blob(img, VIPS_META_ICC_NAME, image.metadata.icc);
       set_blob(img, VIPS_META_XMP_NAME, image.metadata.xmp);
     }
