@@ -1,0 +1,67 @@
+// safetensors: exact round trips and clear errors for broken files.
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "rirf/error.hpp"
+#include "rirf/file_io.hpp"
+#include "rirf/safetensors.hpp"
+
+namespace {
+namespace fs = std::filesystem;
+
+std::string temp_path(const std::string& name) {
+  return (fs::temp_directory_path() / ("rirf_st_" + std::to_string(::getpid()) + "_" + name)).string();
+}
+
+TEST(Safetensors, RoundTripIsExact) {
+  rirf::TensorFile file;
+  file.tensors["block.0.weight"] = at::randn({4, 3, 3, 3});
+  file.tensors["block.0.bias"] = at::randn({4}, at::kDouble);
+  file.tensors["steps"] = at::tensor({int64_t{7}});
+  file.tensors["empty"] = at::empty({0, 5});
+  file.metadata["format"] = "pt";
+  const std::string path = temp_path("rt.safetensors");
+  rirf::save_safetensors(path, file);
+  const auto back = rirf::load_safetensors(path);
+  fs::remove(path);
+  ASSERT_EQ(back.tensors.size(), file.tensors.size());
+  for (const auto& [name, t] : file.tensors) {
+    ASSERT_TRUE(back.tensors.count(name)) << name;
+    EXPECT_EQ(back.tensors.at(name).scalar_type(), t.scalar_type()) << name;
+    EXPECT_TRUE(at::equal(back.tensors.at(name), t)) << name;
+  }
+  EXPECT_EQ(back.metadata.at("format"), "pt");
+}
+
+TEST(Safetensors, BrokenFilesGetClearErrors) {
+  const std::string path = temp_path("bad.safetensors");
+  const auto expect_error = [&](const std::string& content, const std::string& expected) {
+    rirf::write_file_atomic(path, content);
+    try {
+      rirf::load_safetensors(path);
+      ADD_FAILURE() << "loaded: " << expected;
+    } catch (const rirf::Error& e) {
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+    }
+  };
+  const auto with_header = [](const std::string& header, std::size_t data_bytes) {
+    std::string out(8, '\0');
+    for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((header.size() >> (8 * i)) & 0xff);
+    return out + header + std::string(data_bytes, '\0');
+  };
+  expect_error("abc", "too short");
+  expect_error(std::string(8, '\xff'), "bad header length");
+  expect_error(with_header("{not json", 0), "not JSON");
+  expect_error(with_header(R"({"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}})", 4), "outside the file");
+  expect_error(with_header(R"({"w": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}})", 8), "shape needs 12");
+  expect_error(with_header(R"({"w": {"dtype": "X9", "shape": [2], "data_offsets": [0, 8]}})", 8), "unsupported dtype");
+  expect_error(with_header(R"({"w": {"dtype": "F32", "shape": [2]}})", 8), "needs dtype, shape and data_offsets");
+  expect_error(with_header(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+                               "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}})", 12), "overlap");
+  fs::remove(path);
+  EXPECT_THROW(rirf::load_safetensors(temp_path("missing")), rirf::Error);
+}
+
+}  // namespace
