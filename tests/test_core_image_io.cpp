@@ -212,6 +212,13 @@ TEST_F(ImageIo, HugeAndZeroSizedHeadersAreRefused) {
   EXPECT_THROW(rirf::decode_image(lying.data(), lying.size(), {}, "lying.png"), rirf::Error);
 }
 
+TEST_F(ImageIo, FuzzFoundCorruptPngFailsEveryTime) {
+  // Found by the fuzzer: with several libvips workers this file was sometimes accepted as a
+  // partial image and sometimes aborted the process. It must fail the same way every time.
+  const std::string file = std::string(RIRF_SOURCE_DIR) + "/tests/data/fuzz/threadpool_race_rgba.png";
+  for (int i = 0; i < 20; ++i) EXPECT_THROW(rirf::load_image(file), rirf::Error) << "attempt " << i;
+}
+
 TEST_F(ImageIo, PixelLimitIsCheckedBeforeDecoding) {
   rirf::save_image(rirf::image_from_tensor(random_8bit(40, 50)), path("big.png"));
   rirf::LoadOptions options;

@@ -34,6 +34,10 @@ void start_vips() {
     g_log_set_handler("VIPS", static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE),
                       [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {}, nullptr);
     vips_cache_set_max(0);  // no cached file operations: each load reads the file it is given
+    // One libvips worker. With several, a corrupt PNG was sometimes accepted as a partial image and
+    // sometimes aborted the process in libvips' threadpool (found by tools/fuzz, docs/fuzzing.md);
+    // decoding is sequential anyway, and the tensor work that follows uses libtorch's threads.
+    vips_concurrency_set(1);
     vips_block_untrusted_set(TRUE);
     vips_operation_block_set("VipsForeignLoad", TRUE);
     for (const char* name : kAllowedLoaderClasses) vips_operation_block_set(name, FALSE);
