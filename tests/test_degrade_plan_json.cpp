@@ -36,8 +36,9 @@ TEST(PlanJson, DiagnosisFormListsEveryTypeAndTheUndoOrder) {
   rirf::Rng rng(1);
   rirf::DegradationPlan plan{{rirf::make_step(rirf::DegradationType::haze, 40, rng),
                               rirf::make_step(rirf::DegradationType::noise, 30, rng)}};
-  const json d = rirf::plan_to_diagnosis_json(plan);
+  const json d = rirf::diagnosis_to_json(rirf::diagnosis_from_plan(plan));
   EXPECT_EQ(d["schema"], "rirf.diagnosis/1");
+  EXPECT_EQ(d["backend"], "ground_truth");
   ASSERT_EQ(d["degradations"].size(), 6u);
   int present = 0;
   for (const auto& entry : d["degradations"]) {
@@ -45,11 +46,14 @@ TEST(PlanJson, DiagnosisFormListsEveryTypeAndTheUndoOrder) {
     if (entry["type"] == "haze") {
       EXPECT_NEAR(entry["severity"].get<double>(), 40.0, 1e-9);
       EXPECT_EQ(entry["level"], "moderate");
+      EXPECT_NEAR(entry["factors"]["density"].get<double>(), rirf::factor_from_severity(rirf::DegradationType::haze, 40), 1e-9);
     }
     if (!entry["present"].get<bool>()) EXPECT_EQ(entry["level"], "none");
   }
   EXPECT_EQ(present, 2);
   EXPECT_EQ(d["plan"], json({"noise", "haze"}));
+  // The ground truth reads back as a valid diagnosis.
+  EXPECT_EQ(rirf::diagnosis_to_json(rirf::diagnosis_from_json(d)), d);
 }
 
 TEST(PlanJson, MinimalPlansUseDefaults) {

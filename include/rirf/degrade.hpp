@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "rirf/degradation.hpp"
+#include "rirf/diagnosis.hpp"
 #include "rirf/rng.hpp"
 
 namespace rirf {
@@ -126,8 +127,9 @@ at::Tensor apply_each(const at::Tensor& images, const std::vector<DegradationPla
 nlohmann::json plan_to_json(const DegradationPlan& plan);
 // Validates and names the bad field: "plan.steps[1].factors.sigma: must be in [0, 75], got 90".
 DegradationPlan plan_from_json(const nlohmann::json& json);
-// The ground truth in the diagnosis contract's shape (schema "rirf.diagnosis/1"): one entry per
-// known type, present or not, with confidence 1, and the undo plan (reverse physical order).
-nlohmann::json plan_to_diagnosis_json(const DegradationPlan& plan);
+// The plan as a ground-truth Diagnosis (backend "ground_truth"): one finding per known type,
+// present or not, confidence 1, factors as in the plan, reasoning rendered. The scene is left
+// for the caller to measure on the degraded image.
+Diagnosis diagnosis_from_plan(const DegradationPlan& plan);
 
 }  // namespace rirf

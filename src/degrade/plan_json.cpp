@@ -252,22 +252,19 @@ DegradationPlan plan_from_json(const json& document) {
   return plan;
 }
 
-json plan_to_diagnosis_json(const DegradationPlan& plan) {
-  json entries = json::array();
-  for (DegradationType type : all_degradation_types()) {
-    const auto it = std::find_if(plan.steps.begin(), plan.steps.end(), [&](const auto& s) { return s.type == type; });
-    const bool present = it != plan.steps.end();
-    const double severity = present ? it->severity() : 0.0;
-    entries.push_back({{"type", type_name(type)},
-                       {"present", present},
-                       {"confidence", 1.0},
-                       {"severity", severity},
-                       {"level", level_name(level_from_severity(severity))},
-                       {"factors", present ? factors_to_json(it->factors) : json::object()}});
+Diagnosis diagnosis_from_plan(const DegradationPlan& plan) {
+  Diagnosis d;
+  d.backend = "ground_truth";
+  for (auto& f : d.findings) f.confidence = 1.0;
+  for (const auto& step : plan.steps) {
+    Finding& f = d.finding(step.type);
+    f.present = true;
+    f.severity = step.severity();
+    f.factors = factors_to_json(step.factors);
+    f.factors[main_factor_name(step.type)] = step.main_factor();
   }
-  json undo = json::array();  // undo in reverse order of application
-  for (auto it = plan.steps.rbegin(); it != plan.steps.rend(); ++it) undo.push_back(type_name(it->type));
-  return {{"schema", kDiagnosisSchema}, {"source", "ground_truth"}, {"degradations", entries}, {"plan", undo}};
+  render_reasoning(d);
+  return d;
 }
 
 }  // namespace rirf

@@ -1,0 +1,57 @@
+// Scene attributes, each a documented statistic (docs/diagnosis.md):
+//   brightness     mean BT.601 luma
+//   contrast       standard deviation of luma (RMS contrast)
+//   dynamic_range  99th minus 1st luma percentile
+//   colourfulness  Hasler & Suesstrunk (2003) M on the 0-1 scale
+//   sky_fraction   share of the upper half that is bright, smooth and blue or grey
+//   texture_density share of pixels whose luma gradient exceeds 0.05 per pixel
+#include "rirf/scene.hpp"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "rirf/error.hpp"
+
+namespace rirf {
+
+SceneAttributes measure_scene(const at::Tensor& image) {
+  check(image.dim() == 4 && image.size(0) == 1 && image.size(1) == 3, "measure_scene: expected [1, 3, H, W]");
+  at::Tensor x = image.to(at::kCPU, at::kFloat).clamp(0, 1);
+  const auto h = x.size(2), w = x.size(3);
+  const double scale = 512.0 / static_cast<double>(std::max(h, w));
+  if (scale < 1.0) {
+    const auto nh = std::max<std::int64_t>(1, std::lround(h * scale)), nw = std::max<std::int64_t>(1, std::lround(w * scale));
+    x = at::upsample_bilinear2d(x, {nh, nw}, false, c10::nullopt, c10::nullopt);
+  }
+  const at::Tensor r = x.select(1, 0), g = x.select(1, 1), b = x.select(1, 2);
+  const at::Tensor luma = (0.299 * r + 0.587 * g + 0.114 * b).squeeze(0);  // [H, W]
+  SceneAttributes s;
+  s.brightness = luma.mean().item<double>();
+  s.contrast = luma.numel() > 1 ? luma.std().item<double>() : 0.0;
+  const at::Tensor flat = luma.flatten();
+  s.dynamic_range = (at::quantile(flat, 0.99) - at::quantile(flat, 0.01)).item<double>();
+
+  const at::Tensor rg = r - g, yb = 0.5 * (r + g) - b;
+  const auto stdev = [](const at::Tensor& t) { return t.numel() > 1 ? t.std().item<double>() : 0.0; };
+  s.colourfulness = std::min(1.0, std::hypot(stdev(rg), stdev(yb)) +
+                                      0.3 * std::hypot(rg.mean().item<double>(), yb.mean().item<double>()));
+
+  // Gradient magnitude by forward differences, replicated at the far edges.
+  const at::Tensor dx = at::constant_pad_nd(luma.slice(1, 1) - luma.slice(1, 0, -1), {0, 1});
+  const at::Tensor dy = at::constant_pad_nd(luma.slice(0, 1) - luma.slice(0, 0, -1), {0, 0, 0, 1});
+  const at::Tensor grad = at::sqrt(dx * dx + dy * dy);
+  s.texture_density = (grad > 0.05).to(at::kFloat).mean().item<double>();
+
+  const auto top = std::max<std::int64_t>(1, luma.size(0) / 2);
+  const at::Tensor upper = luma.slice(0, 0, top), upper_grad = grad.slice(0, 0, top);
+  const at::Tensor ur = r.squeeze(0).slice(0, 0, top), ug = g.squeeze(0).slice(0, 0, top), ub = b.squeeze(0).slice(0, 0, top);
+  const at::Tensor saturation = at::max(ur, at::max(ug, ub)) - at::min(ur, at::min(ug, ub));
+  const at::Tensor bluish_or_grey = (ub >= ur - 0.02) | (saturation < 0.08);
+  const at::Tensor sky = (upper > 0.45) & (upper_grad < 0.02) & bluish_or_grey;
+  s.sky_fraction = sky.to(at::kFloat).mean().item<double>();
+  return s;
+}
+
+}  // namespace rirf
