@@ -55,6 +55,21 @@ grep -q "mean of 2" "$WORK/table.md" || fail "eval table has no mean row"
 "$RIRF" eval --pred "$WORK/suite/degraded" --gt "$WORK/suite/clean" --csv | grep -q '^mean,' || fail "eval --csv"
 "$RIRF" eval --pred "$IMG" --gt "$IMG" --csv | grep -q '^mean,100' || fail "eval of identical files"
 
+# A real (tiny) training run, then diagnosis with its weights: the whole reasoner path end to end.
+"$RIRF" train reasoner --data "$SRC/tests/data/golden" --out "$WORK/run" --steps 2 --batch 2 --crop 32 >/dev/null 2>&1 \
+  || fail "train reasoner"
+for f in config.json state.json checkpoint.safetensors reasoner.safetensors; do
+  [ -s "$WORK/run/$f" ] || fail "train reasoner wrote no $f"
+done
+"$RIRF" train reasoner --data "$SRC/tests/data/golden" --out "$WORK/run" --steps 3 --batch 2 --crop 32 --resume 2>&1 \
+  | grep -q "resumed at step 2" || fail "train reasoner --resume"
+W="$WORK/run/reasoner.safetensors"
+"$RIRF" diagnose "$IMG" --weights "$W" | grep -q "^plan: " || fail "diagnose (text)"
+[ "$("$RIRF" diagnose "$WORK/clean" "$IMG" --weights "$W" --json | grep -c '"schema":"rirf.diagnosis/1"')" -eq 3 ] \
+  || fail "diagnose --json should print one line per image"
+"$RIRF" diagnose "$IMG" --backend classical --json --out "$WORK/out/d.json" && grep -q '"backend":"classical"' "$WORK/out/d.json" \
+  || fail "diagnose --backend classical --out"
+
 # --- bad input: one error line, non-zero exit, no output ------------------------------------------
 O="$WORK/out/x.png"
 expect_error "degrade missing input" "$O" -- "$RIRF" degrade "$WORK/nope.png" "$O" --type noise
@@ -92,6 +107,20 @@ expect_error "eval unmatched names" "" -- "$RIRF" eval --pred "$WORK/renamed" --
 expect_error "eval json and csv" "" -- "$RIRF" eval --pred "$IMG" --gt "$IMG" --json --csv
 expect_error "eval bad crop multiple" "" -- "$RIRF" eval --pred "$IMG" --gt "$IMG" --crop-multiple 0
 expect_error "eval out to missing folder" "$WORK/no/r.json" -- "$RIRF" eval --pred "$IMG" --gt "$IMG" --out "$WORK/no/r.json"
+echo "not weights" >"$WORK/text.safetensors"
+head -c 2000 "$W" >"$WORK/truncated.safetensors"
+D="$WORK/out/diag.json"
+expect_error "diagnose missing input" "$D" -- "$RIRF" diagnose "$WORK/nope.png" --weights "$W" --out "$D"
+expect_error "diagnose corrupt image" "$D" -- "$RIRF" diagnose "$WORK/truncated.png" --weights "$W" --out "$D"
+expect_error "diagnose corrupt image among good" "$D" -- "$RIRF" diagnose "$IMG" "$WORK/text.png" --weights "$W" --out "$D"
+expect_error "diagnose bad weights file" "$D" -- "$RIRF" diagnose "$IMG" --weights "$WORK/text.safetensors" --out "$D"
+expect_error "diagnose truncated weights" "$D" -- "$RIRF" diagnose "$IMG" --weights "$WORK/truncated.safetensors" --out "$D"
+expect_error "diagnose missing weights" "$D" -- "$RIRF" diagnose "$IMG" --weights "$WORK/nope.safetensors" --out "$D"
+expect_error "diagnose unknown backend" "$D" -- "$RIRF" diagnose "$IMG" --backend oracle --out "$D"
+expect_error "diagnose empty folder" "$D" -- "$RIRF" diagnose "$WORK/empty" --backend classical --out "$D"
+expect_error "train no data" "$WORK/run2" -- "$RIRF" train reasoner --data "$WORK/empty" --out "$WORK/run2" --steps 1
+expect_error "train bad crop" "$WORK/run3" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run3" --crop 33
+expect_error "train resume without checkpoint" "" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run4" --resume --steps 2
 expect_error "no subcommand" "" -- "$RIRF"
 
 if [ "$failures" -ne 0 ]; then

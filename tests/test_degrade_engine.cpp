@@ -118,6 +118,19 @@ TEST(Engine, BlurLowersHighFrequencyEnergy) {
   }
 }
 
+TEST(Engine, TinyBlurExtentsGiveSmallKernels) {
+  for (auto kind : {rirf::BlurKind::gaussian, rirf::BlurKind::defocus, rirf::BlurKind::motion}) {
+    for (double extent : {0.01, 0.1, 0.3, 0.6, 1.0}) {
+      rirf::BlurFactors f;
+      f.kind = kind;
+      f.extent_px = extent;
+      rirf::detail::generate_blur_kernel(f, 1);
+      EXPECT_LE(f.kernel_size, 9) << rirf::blur_kind_name(kind) << " " << extent;
+      EXPECT_LE(f.extent_px, 2.0) << rirf::blur_kind_name(kind) << " " << extent;
+    }
+  }
+}
+
 TEST(Engine, MotionKernelsAreNotStraightLinesOnly) {
   // Camera shake: across seeds some trajectories bend, so the kernel's minor axis is not ~0.
   int curved = 0;

@@ -32,6 +32,8 @@ class Rng {
     const double u1 = 1.0 - uniform(), u2 = uniform();
     return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
   }
+  // The whole state: Rng(rng.state()) continues the same sequence (for resumable training).
+  std::uint64_t state() const { return state_; }
   // A fresh seed for a child stream, so sub-tasks do not share sequences.
   std::uint64_t fork() { return next_u64(); }
 

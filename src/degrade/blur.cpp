@@ -155,7 +155,8 @@ void generate_blur_kernel(BlurFactors& f, std::uint64_t seed) {
   for (int pass = 0; pass < 4; ++pass) {
     const double measured = kernel_extent(k, size);
     if (measured < 1e-6 || std::abs(measured - f.extent_px) < 0.02 * f.extent_px) break;
-    request *= f.extent_px / measured;
+    // Bounded steps: sampled tiny kernels measure near zero and must not explode the request.
+    request = std::min(request * std::clamp(f.extent_px / measured, 0.25, 4.0), 4.0 * f.extent_px + 2.0);
     k = kernel_for(f, request, seed, size);
   }
   normalise(k);

@@ -16,5 +16,7 @@ void add_max_pixels_option(CLI::App& cmd, std::int64_t& max_pixels);
 void register_degrade(CLI::App& app);
 void register_synth(CLI::App& app);
 void register_eval(CLI::App& app);
+void register_train(CLI::App& app);
+void register_diagnose(CLI::App& app);
 
 }  // namespace rirf::cli

@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
   rirf::cli::register_degrade(app);
   rirf::cli::register_synth(app);
   rirf::cli::register_eval(app);
+  rirf::cli::register_train(app);
+  rirf::cli::register_diagnose(app);
   spdlog::set_pattern("%v");
   try {
     app.parse(argc, argv);  // subcommand callbacks run inside parse

@@ -1,0 +1,41 @@
+// Training: options, and the reasoner's training run (`rirf train reasoner`).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace rirf {
+
+struct ReasonerTrainOptions {
+  std::vector<std::string> data_dirs;  // clean photos, searched recursively
+  std::string val_dir;                 // clean validation photos (never training ones); optional
+  std::string out_dir;
+  int steps = 6000;
+  int batch = 24;
+  int crop = 128;
+  double lr = 2e-3;
+  double weight_decay = 1e-4;
+  int warmup = 200;
+  int log_every = 25;
+  int val_every = 500;
+  int checkpoint_every = 250;
+  double clean_probability = 0.2;
+  std::uint64_t seed = 1;
+  bool resume = false;
+  int threads = 0;  // 0: all cores
+
+  void validate() const;
+  nlohmann::json to_json() const;
+};
+
+// Trains DiagNet on the engine's on-the-fly triples. Writes into out_dir: config.json (resolved
+// options), checkpoint.safetensors + optimizer.pt + state.json (every checkpoint_every steps, and
+// at the end), best.safetensors (best validation score) and reasoner.safetensors (final weights).
+// `log` receives one progress line at a time.
+void train_reasoner(const ReasonerTrainOptions& options, const std::function<void(const std::string&)>& log);
+
+}  // namespace rirf

@@ -1,0 +1,99 @@
+// DiagNet as a Reasoner: tile the image, average the tiles' pooled statistics, run the heads and
+// turn the outputs into a Diagnosis.
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "reason/diagnet_model.hpp"
+#include "reason/diagnet_weights.hpp"
+#include "rirf/diagnet.hpp"
+#include "rirf/error.hpp"
+#include "rirf/scene.hpp"
+
+namespace rirf {
+namespace {
+
+constexpr std::int64_t kTile = 256;
+
+class DiagNetReasoner : public Reasoner {
+ public:
+  explicit DiagNetReasoner(DiagNet net) : net_(std::move(net)) { net_->eval(); }
+
+  Diagnosis diagnose(const at::Tensor& image) override {
+    check(image.dim() == 4 && image.size(0) == 1 && image.size(1) == 3, "diagnose: expected an image [1, 3, H, W]");
+    torch::InferenceMode guard;
+    const at::Tensor x = image.to(at::kCPU, at::kFloat).clamp(0, 1);
+    const auto tiles = diagnosis_tiles(x.size(2), x.size(3));
+    std::vector<at::Tensor> crops;
+    for (const auto& t : tiles) crops.push_back(x.slice(2, t.top, t.top + t.height).slice(3, t.left, t.left + t.width));
+    // Tiles share one size unless the image is smaller than a tile (then there is only one).
+    const at::Tensor features = net_->features(at::cat(crops, 0)).mean(0, true);
+    const at::Tensor out = net_->head(features)[0];
+    Diagnosis d = decode_outputs(out);
+    d.width = x.size(3);
+    d.height = x.size(2);
+    d.scene = measure_scene(x);
+    render_reasoning(d);
+    return d;
+  }
+  std::string name() const override { return "diagnet"; }
+
+ private:
+  DiagNet net_;
+};
+
+}  // namespace
+
+Diagnosis decode_outputs(const at::Tensor& out) {
+  // out: [kDiagNetOutputs]
+  const at::Tensor presence = torch::sigmoid(out.slice(0, kPresenceOffset, kPresenceOffset + 6));
+  const at::Tensor severity = torch::sigmoid(out.slice(0, kSeverityOffset, kSeverityOffset + 6)) * 100.0;
+  const at::Tensor kind = torch::softmax(out.slice(0, kBlurKindOffset, kBlurKindOffset + 3), 0);
+  const at::Tensor airlight = torch::sigmoid(out.slice(0, kAirlightOffset, kAirlightOffset + 3));
+  Diagnosis d;
+  d.backend = "diagnet";
+  for (auto type : all_degradation_types()) {
+    const int t = static_cast<int>(type);
+    Finding& f = d.finding(type);
+    const double p = presence[t].item<double>();
+    f.present = p >= 0.5;
+    f.confidence = f.present ? p : 1.0 - p;
+    const double s = severity[t].item<double>();
+    f.severity = f.present ? s : 0.0;
+    // The main factor is reported even when absent: it is the network's best estimate.
+    f.factors = {{main_factor_name(type), factor_from_severity(type, s)}};
+    if (type == DegradationType::blur) {
+      static const char* const kinds[] = {"gaussian", "defocus", "motion"};
+      f.factors["kind"] = kinds[kind.argmax().item<std::int64_t>()];
+    }
+    if (type == DegradationType::haze)
+      f.factors["airlight"] = {airlight[0].item<double>(), airlight[1].item<double>(), airlight[2].item<double>()};
+  }
+  return d;
+}
+
+std::vector<Tile> diagnosis_tiles(std::int64_t height, std::int64_t width) {
+  const std::int64_t th = std::min(kTile, height), tw = std::min(kTile, width);
+  std::vector<Tile> tiles;
+  // A 2x2 grid of tile centres at the quarter points, origins snapped down to the 8x8 grid.
+  for (double fy : {0.25, 0.75})
+    for (double fx : {0.25, 0.75}) {
+      std::int64_t top = static_cast<std::int64_t>(fy * height) - th / 2;
+      std::int64_t left = static_cast<std::int64_t>(fx * width) - tw / 2;
+      top = std::clamp<std::int64_t>(top, 0, height - th) / 8 * 8;
+      left = std::clamp<std::int64_t>(left, 0, width - tw) / 8 * 8;
+      const Tile tile{top, left, th, tw};
+      const bool duplicate = std::any_of(tiles.begin(), tiles.end(),
+                                         [&](const Tile& t) { return t.top == tile.top && t.left == tile.left; });
+      if (!duplicate) tiles.push_back(tile);
+    }
+  return tiles;
+}
+
+std::unique_ptr<Reasoner> load_diagnet_reasoner(const std::string& weights_path) {
+  DiagNet net;
+  load_diagnet_weights(net, weights_path);
+  return std::make_unique<DiagNetReasoner>(std::move(net));
+}
+
+}  // namespace rirf

@@ -1,0 +1,43 @@
+// DiagNet: the compact CNN behind the trained reasoner.
+//
+// No paper is followed directly; the design takes two ideas from blind image quality and noise
+// estimation work: statistics pooled over the whole input (mean and standard deviation of each
+// feature map, at four scales) so that it works at any size, and a stride-1 first layer so that
+// pixel-level noise and 8x8 JPEG block structure reach the statistics. Strides are powers of two
+// from the tile origin, which sits on the JPEG grid. About 250k parameters.
+#pragma once
+
+#include <torch/torch.h>
+
+namespace rirf {
+
+struct DiagNetOptions {
+  int width = 24;  // channels of the first strided stage; stage k has width << k (k = 0..3)
+};
+
+// Output layout of DiagNet::forward: [N, kDiagNetOutputs].
+constexpr int kPresenceOffset = 0;   // 6 presence logits, one per type (enum order)
+constexpr int kSeverityOffset = 6;   // 6 severities as logits of severity / 100
+constexpr int kBlurKindOffset = 12;  // 3 blur-kind logits (gaussian, defocus, motion)
+constexpr int kAirlightOffset = 15;  // 3 airlight values as logits
+constexpr int kDiagNetOutputs = 18;
+
+class DiagNetImpl : public torch::nn::Module {
+ public:
+  explicit DiagNetImpl(const DiagNetOptions& options = {});
+  // Pooled statistics of one batch of tiles: [N, feature_size()].
+  torch::Tensor features(const torch::Tensor& x);
+  // The heads on (tile-averaged) statistics: [N, kDiagNetOutputs].
+  torch::Tensor head(const torch::Tensor& features);
+  torch::Tensor forward(const torch::Tensor& x) { return head(features(x)); }
+  std::int64_t feature_size() const { return feature_size_; }
+
+ private:
+  torch::nn::Conv2d stem_{nullptr};
+  torch::nn::ModuleList stages_;
+  torch::nn::Linear hidden_{nullptr}, out_{nullptr};
+  std::int64_t feature_size_ = 0;
+};
+TORCH_MODULE(DiagNet);
+
+}  // namespace rirf

@@ -1,0 +1,18 @@
+// Internal: DiagNet <-> safetensors, and its outputs -> Diagnosis (shared by the reasoner and the
+// trainer's validation).
+#pragma once
+
+#include <string>
+
+#include "reason/diagnet_model.hpp"
+#include "rirf/diagnosis.hpp"
+
+namespace rirf {
+
+// Strict: every parameter must be in the file with its shape, and nothing else.
+void load_diagnet_weights(DiagNet& net, const std::string& path);
+void save_diagnet_weights(DiagNet& net, const std::string& path, const std::map<std::string, std::string>& metadata);
+// out: [kDiagNetOutputs] for one image. Scene, size and reasoning are left to the caller.
+Diagnosis decode_outputs(const at::Tensor& out);
+
+}  // namespace rirf

@@ -1,0 +1,28 @@
+// Internal: clean training photos held in memory as 8-bit tensors, and random crops of them.
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <string>
+#include <vector>
+
+#include "rirf/rng.hpp"
+
+namespace rirf {
+
+class PhotoPool {
+ public:
+  // Loads every PNG/JPEG/WebP/TIFF under `dirs` (recursively) with both sides >= min_side.
+  PhotoPool(const std::vector<std::string>& dirs, std::int64_t min_side);
+  std::size_t size() const { return photos_.size(); }
+  // A random crop [1, 3, crop, crop] in [0, 1], origin on the 8x8 grid (where a JPEG source's
+  // blocks are), randomly mirrored.
+  at::Tensor random_crop(Rng& rng, std::int64_t crop) const;
+  // The centred crop of photo `index`, same rules, no mirroring.
+  at::Tensor center_crop(std::size_t index, std::int64_t crop) const;
+
+ private:
+  std::vector<at::Tensor> photos_;  // [3, H, W] uint8
+};
+
+}  // namespace rirf

@@ -1,0 +1,282 @@
+// `rirf train reasoner`: DiagNet on the engine's on-the-fly (degraded, clean, plan) triples.
+// Each sample: a random crop of a clean photo, sometimes made "camera-realistic" first (a light
+// JPEG or a touch of softness that still counts as clean), then a sampled plan (20% clean),
+// quantised to 8 bits like a real file. Loss: presence BCE + severity L1 (present types) +
+// blur-kind CE + airlight L1. AdamW, linear warm-up then cosine decay.
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdarg>
+#include <optional>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+#include "reason/diagnet_model.hpp"
+#include "reason/diagnet_weights.hpp"
+#include "rirf/degrade.hpp"
+#include "rirf/error.hpp"
+#include "rirf/file_io.hpp"
+#include "rirf/train.hpp"
+#include "train/photo_pool.hpp"
+
+namespace rirf {
+namespace {
+namespace fs = std::filesystem;
+
+struct Batch {
+  torch::Tensor images, presence, severity, severity_mask, blur_kind, airlight, airlight_mask;
+};
+
+// A camera's ordinary processing, which must not count as damage: mild JPEG or slight softness.
+at::Tensor camera_realism(const at::Tensor& x, Rng& rng) {
+  DegradationPlan plan;
+  if (rng.bernoulli(0.3)) {
+    DegradationStep step{DegradationType::jpeg, JpegFactors{static_cast<int>(rng.integer(92, 98))}, 0};
+    plan.steps.push_back(step);
+  }
+  if (rng.bernoulli(0.2)) {
+    BlurFactors soft;
+    soft.extent_px = rng.uniform(0.3, 0.6);  // severity < 7: well below the sampled minimum of 10
+    plan.steps.insert(plan.steps.begin(), DegradationStep{DegradationType::blur, soft, rng.fork()});
+  }
+  return plan.steps.empty() ? x : apply(x, plan);
+}
+
+Batch make_batch(const std::vector<at::Tensor>& clean, const std::vector<DegradationPlan>& plans) {
+  const auto n = static_cast<std::int64_t>(clean.size());
+  Batch b;
+  std::vector<at::Tensor> degraded;
+  b.presence = torch::zeros({n, kNumDegradationTypes});
+  b.severity = torch::zeros({n, kNumDegradationTypes});
+  b.severity_mask = torch::zeros({n, kNumDegradationTypes});
+  b.blur_kind = torch::full({n}, -100, torch::kLong);  // ignore_index where there is no blur
+  b.airlight = torch::zeros({n, 3});
+  b.airlight_mask = torch::zeros({n, 1});
+  for (std::int64_t i = 0; i < n; ++i) {
+    degraded.push_back((apply(clean[i], plans[i]) * 255.0).round() / 255.0);
+    for (const auto& step : plans[i].steps) {
+      const int t = static_cast<int>(step.type);
+      b.presence[i][t] = 1.0;
+      b.severity[i][t] = step.severity() / 100.0;
+      b.severity_mask[i][t] = 1.0;
+      if (step.type == DegradationType::blur)
+        b.blur_kind[i] = static_cast<std::int64_t>(std::get<BlurFactors>(step.factors).kind);
+      if (step.type == DegradationType::haze) {
+        const auto& a = std::get<HazeFactors>(step.factors).airlight;
+        b.airlight[i] = torch::tensor({a[0], a[1], a[2]});
+        b.airlight_mask[i][0] = 1.0;
+      }
+    }
+  }
+  b.images = torch::cat(degraded, 0);
+  return b;
+}
+
+torch::Tensor loss_of(const torch::Tensor& out, const Batch& b) {
+  const auto presence = out.slice(1, kPresenceOffset, kPresenceOffset + 6);
+  const auto severity = torch::sigmoid(out.slice(1, kSeverityOffset, kSeverityOffset + 6));
+  const auto kind = out.slice(1, kBlurKindOffset, kBlurKindOffset + 3);
+  const auto airlight = torch::sigmoid(out.slice(1, kAirlightOffset, kAirlightOffset + 3));
+  torch::Tensor loss = torch::binary_cross_entropy_with_logits(presence, b.presence);
+  loss = loss + 4.0 * ((severity - b.severity).abs() * b.severity_mask).sum() / b.severity_mask.sum().clamp_min(1.0);
+  if ((b.blur_kind >= 0).any().item<bool>())
+    loss = loss + 0.2 * torch::nn::functional::cross_entropy(
+                            kind, b.blur_kind, torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100));
+  loss = loss + ((airlight - b.airlight).abs() * b.airlight_mask).sum() / (3.0 * b.airlight_mask.sum().clamp_min(1.0));
+  return loss;
+}
+
+struct Validation {
+  double presence_accuracy = 0, macro_f1 = 0, severity_mae = 0, clean_right = 0;
+  double score() const { return macro_f1 - severity_mae / 100.0; }
+};
+
+Validation validate_on(DiagNet& net, const Batch& val) {
+  torch::NoGradGuard no_grad;
+  net->eval();
+  std::vector<torch::Tensor> outs;
+  for (std::int64_t i = 0; i < val.images.size(0); i += 32)
+    outs.push_back(net->forward(val.images.slice(0, i, std::min<std::int64_t>(i + 32, val.images.size(0)))));
+  net->train();
+  const auto out = torch::cat(outs, 0);
+  const auto predicted = (out.slice(1, kPresenceOffset, kPresenceOffset + 6) > 0).to(torch::kFloat);
+  Validation v;
+  v.presence_accuracy = (predicted == val.presence).to(torch::kFloat).mean().item<double>();
+  double f1 = 0;
+  for (int t = 0; t < kNumDegradationTypes; ++t) {
+    const auto p = predicted.select(1, t), y = val.presence.select(1, t);
+    const double tp = (p * y).sum().item<double>(), fp = (p * (1 - y)).sum().item<double>();
+    const double fn = ((1 - p) * y).sum().item<double>();
+    f1 += tp == 0 ? 0.0 : 2 * tp / (2 * tp + fp + fn);
+  }
+  v.macro_f1 = f1 / kNumDegradationTypes;
+  const auto severity = torch::sigmoid(out.slice(1, kSeverityOffset, kSeverityOffset + 6));
+  v.severity_mae = 100.0 * ((severity - val.severity).abs() * val.severity_mask).sum().item<double>() /
+                   std::max(1.0, val.severity_mask.sum().item<double>());
+  const auto clean = val.presence.sum(1) == 0;
+  const auto called_clean = predicted.sum(1) == 0;
+  v.clean_right = (clean & called_clean).sum().item<double>() / std::max(1.0, clean.sum().item<double>());
+  return v;
+}
+
+// The fixed validation set: centre crops of the validation photos, each clean, with every single
+// type, and with two composites; seeds fixed, so scores compare across runs.
+Batch make_validation(const PhotoPool& pool, std::int64_t crop) {
+  std::vector<at::Tensor> clean;
+  std::vector<DegradationPlan> plans;
+  std::uint64_t index = 0;
+  for (std::size_t i = 0; i < pool.size(); ++i) {
+    const at::Tensor x = pool.center_crop(i, crop);
+    clean.push_back(x);
+    plans.emplace_back();
+    for (auto type : all_degradation_types()) {
+      Rng rng(derive_seed(0xA11DA7E, index++));
+      clean.push_back(x);
+      plans.push_back({{make_step(type, rng.uniform(10, 90), rng)}});
+    }
+    for (int k = 0; k < 2; ++k) {
+      Rng rng(derive_seed(0xA11DA7E, index++));
+      SampleOptions composite;
+      composite.min_count = 2;
+      clean.push_back(x);
+      plans.push_back(sample_plan(composite, rng));
+    }
+  }
+  return make_batch(clean, plans);
+}
+
+void set_learning_rate(torch::optim::AdamW& optimizer, double lr) {
+  for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+}
+
+std::string fmt(const char* format, ...) __attribute__((format(printf, 1, 2)));
+std::string fmt(const char* format, ...) {
+  char buffer[512];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(buffer, sizeof buffer, format, args);
+  va_end(args);
+  return buffer;
+}
+
+}  // namespace
+
+void ReasonerTrainOptions::validate() const {
+  check(!data_dirs.empty(), "train: give at least one --data folder");
+  check(!out_dir.empty(), "train: give --out");
+  check(steps > 0, "train: --steps must be positive");
+  check(batch > 0 && batch <= 4096, "train: --batch must be in [1, 4096]");
+  check(crop >= 32 && crop <= 1024 && crop % 8 == 0, "train: --crop must be a multiple of 8 in [32, 1024]");
+  check(lr > 0 && lr < 1, "train: --lr must be in (0, 1)");
+  check(clean_probability >= 0 && clean_probability <= 1, "train: clean probability must be in [0, 1]");
+}
+
+nlohmann::json ReasonerTrainOptions::to_json() const {
+  return {{"data_dirs", data_dirs}, {"val_dir", val_dir},   {"out_dir", out_dir},
+          {"steps", steps},         {"batch", batch},       {"crop", crop},
+          {"lr", lr},               {"weight_decay", weight_decay}, {"warmup", warmup},
+          {"log_every", log_every}, {"val_every", val_every}, {"checkpoint_every", checkpoint_every},
+          {"clean_probability", clean_probability}, {"seed", seed}, {"threads", threads}};
+}
+
+void train_reasoner(const ReasonerTrainOptions& options, const std::function<void(const std::string&)>& log) {
+  options.validate();
+  const fs::path out(options.out_dir);
+  if (options.threads > 0) at::set_num_threads(options.threads);
+  torch::manual_seed(static_cast<std::uint64_t>(options.seed));  // initial weights
+
+  const PhotoPool pool(options.data_dirs, options.crop);  // bad data fails before anything is written
+  ensure_directory(options.out_dir);
+  log(fmt("training photos: %zu", pool.size()));
+  std::optional<Batch> val;
+  if (!options.val_dir.empty()) {
+    val = make_validation(PhotoPool({options.val_dir}, 256), 256);
+    log(fmt("validation samples: %lld (256 px centre crops)", static_cast<long long>(val->images.size(0))));
+  }
+
+  DiagNet net;
+  torch::optim::AdamW optimizer(net->parameters(), torch::optim::AdamWOptions(options.lr).weight_decay(options.weight_decay));
+  int step = 0;
+  Rng rng(options.seed);
+  double best = -1e9;
+  if (options.resume) {
+    const auto state_path = out / "state.json";
+    check(fs::exists(state_path), "cannot resume: no checkpoint in '" + options.out_dir + "'");
+    const auto state = nlohmann::json::parse(read_file_text(state_path.string()));
+    load_diagnet_weights(net, (out / "checkpoint.safetensors").string());
+    torch::load(optimizer, (out / "optimizer.pt").string());
+    step = state.at("step").get<int>();
+    rng = Rng(state.at("rng").get<std::uint64_t>());
+    best = state.value("best_score", -1e9);
+    log(fmt("resumed at step %d", step));
+  }
+  nlohmann::json config = options.to_json();
+  config["model"] = "DiagNet";
+  config["parameters"] = 0;
+  for (const auto& p : net->parameters()) config["parameters"] = config["parameters"].get<std::int64_t>() + p.numel();
+  write_file_atomic((out / "config.json").string(), config.dump(2) + "\n");
+
+  const auto save_checkpoint = [&] {
+    save_diagnet_weights(net, (out / "checkpoint.safetensors").string(), {{"step", std::to_string(step)}});
+    torch::save(optimizer, (out / "optimizer.pt").string());
+    write_file_atomic((out / "state.json").string(),
+                      nlohmann::json({{"step", step}, {"rng", rng.state()}, {"best_score", best}}).dump(2) + "\n");
+  };
+
+  SampleOptions sampling;
+  sampling.clean_probability = options.clean_probability;
+  net->train();
+  const auto start = std::chrono::steady_clock::now();
+  const int first = step;
+  double running = 0;
+  int running_count = 0;
+  while (step < options.steps) {
+    std::vector<at::Tensor> clean;
+    std::vector<DegradationPlan> plans;
+    for (int i = 0; i < options.batch; ++i) {
+      clean.push_back(camera_realism(pool.random_crop(rng, options.crop), rng));
+      plans.push_back(sample_plan(sampling, rng));
+    }
+    const Batch batch = make_batch(clean, plans);
+    const double warm = std::min(1.0, (step + 1.0) / options.warmup);
+    const double progress = static_cast<double>(step) / options.steps;
+    set_learning_rate(optimizer, options.lr * warm * 0.5 * (1.0 + std::cos(3.14159265358979 * progress)));
+    optimizer.zero_grad();
+    const auto loss = loss_of(net->forward(batch.images), batch);
+    loss.backward();
+    torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
+    optimizer.step();
+    ++step;
+    running += loss.item<double>();
+    ++running_count;
+
+    if (step % options.log_every == 0 || step == options.steps) {
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double rate = (step - first) / std::max(elapsed, 1e-9);
+      log(fmt("step %d/%d  loss %.4f  lr %.2e  %.2f steps/s  eta %.0f min", step, options.steps,
+              running / running_count, options.lr * warm * 0.5 * (1.0 + std::cos(3.14159265358979 * progress)), rate,
+              (options.steps - step) / std::max(rate, 1e-9) / 60.0));
+      running = 0;
+      running_count = 0;
+    }
+    if (val && (step % options.val_every == 0 || step == options.steps)) {
+      const Validation v = validate_on(net, *val);
+      log(fmt("validation at step %d: presence accuracy %.3f, macro-F1 %.3f, clean called clean %.1f%%, "
+              "severity MAE %.2f",
+              step, v.presence_accuracy, v.macro_f1, 100 * v.clean_right, v.severity_mae));
+      if (v.score() > best) {
+        best = v.score();
+        save_diagnet_weights(net, (out / "best.safetensors").string(),
+                             {{"step", std::to_string(step)}, {"val_macro_f1", std::to_string(v.macro_f1)},
+                              {"val_severity_mae", std::to_string(v.severity_mae)}});
+      }
+    }
+    if (step % options.checkpoint_every == 0 || step == options.steps) save_checkpoint();
+  }
+  save_diagnet_weights(net, (out / "reasoner.safetensors").string(), {{"step", std::to_string(step)}});
+  log("wrote " + (out / "reasoner.safetensors").string());
+}
+
+}  // namespace rirf

@@ -1,0 +1,102 @@
+// DiagNet as a reasoner: any image size, weights loading with clear errors, tiles on the grid,
+// and the classical backend's basic sanity.
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "reason/diagnet_model.hpp"
+#include "reason/diagnet_weights.hpp"
+#include "rirf/degrade.hpp"
+#include "rirf/diagnet.hpp"
+#include "rirf/error.hpp"
+#include "rirf/image_io.hpp"
+#include "rirf/safetensors.hpp"
+
+namespace {
+namespace fs = std::filesystem;
+
+std::string temp_path(const std::string& name) {
+  return (fs::temp_directory_path() / ("rirf_dn_" + std::to_string(::getpid()) + "_" + name)).string();
+}
+
+std::string random_weights() {
+  const std::string path = temp_path("random.safetensors");
+  torch::manual_seed(0);
+  rirf::DiagNet net;
+  rirf::save_diagnet_weights(net, path, {});
+  return path;
+}
+
+TEST(DiagNet, DiagnosesAnySize) {
+  const auto reasoner = rirf::load_diagnet_reasoner(random_weights());
+  for (auto [h, w] : {std::pair<int, int>{7, 9}, {13, 5}, {37, 53}, {300, 517}}) {
+    const rirf::Diagnosis d = reasoner->diagnose(at::rand({1, 3, h, w}));
+    EXPECT_NO_THROW(d.validate());
+    EXPECT_EQ(d.width, w);
+    EXPECT_EQ(d.height, h);
+    EXPECT_EQ(d.backend, "diagnet");
+    EXPECT_GE(d.reasoning.size(), 6u + 3u);
+    for (const auto& f : d.findings) EXPECT_TRUE(f.factors.contains(rirf::main_factor_name(f.type)));
+  }
+  EXPECT_THROW(reasoner->diagnose(at::rand({1, 1, 8, 8})), rirf::Error);
+}
+
+TEST(DiagNet, BadWeightsGetClearErrors) {
+  const std::string good = random_weights();
+  auto file = rirf::load_safetensors(good);
+  const auto expect_error = [&](const rirf::TensorFile& f, const std::string& expected) {
+    const std::string path = temp_path("bad.safetensors");
+    rirf::save_safetensors(path, f);
+    try {
+      rirf::load_diagnet_reasoner(path);
+      ADD_FAILURE() << "loaded: " << expected;
+    } catch (const rirf::Error& e) {
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+    }
+  };
+  auto wrong_shape = file;
+  wrong_shape.tensors["stem.weight"] = at::zeros({16, 3, 5, 5});
+  expect_error(wrong_shape, "tensor 'stem.weight' has shape [16, 3, 5, 5], expected [16, 3, 3, 3]");
+  auto missing = file;
+  missing.tensors.erase("out.bias");
+  expect_error(missing, "tensor 'out.bias' is missing");
+  auto extra = file;
+  extra.tensors["decoder.weight"] = at::zeros({2});
+  expect_error(extra, "unexpected tensor 'decoder.weight'");
+  EXPECT_THROW(rirf::load_diagnet_reasoner(temp_path("does_not_exist")), rirf::Error);
+}
+
+TEST(DiagNet, TilesStayInsideAndOnTheJpegGrid) {
+  for (auto [h, w] : {std::pair<std::int64_t, std::int64_t>{7, 9}, {300, 517}, {1000, 1500}, {4000, 3000}}) {
+    const auto tiles = rirf::diagnosis_tiles(h, w);
+    ASSERT_FALSE(tiles.empty());
+    EXPECT_LE(tiles.size(), 4u);
+    for (const auto& t : tiles) {
+      EXPECT_EQ(t.top % 8, 0);
+      EXPECT_EQ(t.left % 8, 0);
+      EXPECT_LE(t.top + t.height, h);
+      EXPECT_LE(t.left + t.width, w);
+      EXPECT_EQ(t.height, std::min<std::int64_t>(256, h));
+    }
+  }
+}
+
+TEST(Classical, FindsStrongSingleDegradations) {
+  // A real photo crop: each strong degradation must be called present, the clean crop not.
+  const at::Tensor scene =
+      rirf::load_image(std::string(RIRF_SOURCE_DIR) + "/tests/data/golden/p2_clean.png").rgb;
+  const auto reasoner = rirf::make_classical_reasoner();
+  const auto clean = reasoner->diagnose((scene * 255).round() / 255);
+  EXPECT_FALSE(clean.finding(rirf::DegradationType::noise).present);
+  EXPECT_FALSE(clean.finding(rirf::DegradationType::jpeg).present);
+  rirf::Rng rng(2);
+  const auto noisy = reasoner->diagnose(rirf::apply(scene, {{rirf::make_step(rirf::DegradationType::noise, 60, rng)}}));
+  EXPECT_TRUE(noisy.finding(rirf::DegradationType::noise).present);
+  const auto jpeg = reasoner->diagnose(rirf::apply(scene, {{{rirf::DegradationType::jpeg, rirf::JpegFactors{30}, 0}}}));
+  EXPECT_TRUE(jpeg.finding(rirf::DegradationType::jpeg).present);
+  const auto dark = reasoner->diagnose(rirf::apply(scene, {{rirf::make_step(rirf::DegradationType::low_light, 80, rng)}}));
+  EXPECT_TRUE(dark.finding(rirf::DegradationType::low_light).present);
+}
+
+}  // namespace

@@ -1,0 +1,101 @@
+// rirf diagnose INPUT... [--backend diagnet|classical] [--weights FILE] [--json] [--out FILE]
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "commands.hpp"
+#include "rirf/diagnet.hpp"
+#include "rirf/error.hpp"
+#include "rirf/file_io.hpp"
+#include "rirf/image_io.hpp"
+
+namespace rirf::cli {
+namespace {
+namespace fs = std::filesystem;
+
+struct DiagnoseArgs {
+  std::vector<std::string> inputs;
+  std::string backend = "diagnet", weights, out;
+  bool json = false;
+  std::int64_t max_pixels = 0;  // set by add_max_pixels_option
+};
+
+// The shipped weights: $RIRF_MODELS_DIR, then models/ beside the binary's build or install tree.
+std::string default_weights() {
+  std::vector<fs::path> candidates;
+  if (const char* dir = std::getenv("RIRF_MODELS_DIR")) candidates.emplace_back(fs::path(dir) / "reasoner.safetensors");
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    candidates.push_back(exe.parent_path().parent_path() / "models" / "reasoner.safetensors");
+    candidates.push_back(exe.parent_path().parent_path() / "share" / "rirf" / "models" / "reasoner.safetensors");
+  }
+  std::string looked;
+  for (const auto& c : candidates) {
+    if (fs::is_regular_file(c, ec)) return c.string();
+    looked += (looked.empty() ? "" : ", ") + c.string();
+  }
+  throw Error("no reasoner weights found (looked in " + looked + "); give --weights FILE or --backend classical");
+}
+
+std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
+  std::vector<std::string> files;
+  for (const auto& input : inputs) {
+    std::error_code ec;
+    if (fs::is_directory(input, ec)) {
+      const auto listed = list_image_files(input);
+      check(!listed.empty(), "no PNG, JPEG, WebP or TIFF images in '" + input + "'");
+      files.insert(files.end(), listed.begin(), listed.end());
+    } else {
+      files.push_back(input);
+    }
+  }
+  return files;
+}
+
+void run(const DiagnoseArgs& a) {
+  check(a.backend == "diagnet" || a.backend == "classical",
+        "--backend: unknown backend '" + a.backend + "' (valid: diagnet, classical)");
+  check(a.backend == "diagnet" || a.weights.empty(), "--weights applies to --backend diagnet only");
+  const auto files = expand_inputs(a.inputs);
+  const std::unique_ptr<Reasoner> reasoner = a.backend == "classical"
+                                                 ? make_classical_reasoner()
+                                                 : load_diagnet_reasoner(a.weights.empty() ? default_weights() : a.weights);
+  LoadOptions load;
+  load.max_pixels = a.max_pixels;
+  std::string output;
+  for (const auto& file : files) {
+    const Diagnosis d = reasoner->diagnose(load_image(file, load).rgb);
+    if (a.json) {
+      nlohmann::json j = diagnosis_to_json(d);
+      j["file"] = file;
+      output += j.dump() + "\n";
+    } else {
+      output += "== " + file + "\n" + diagnosis_to_text(d) + "\n";
+    }
+    if (a.out.empty()) {  // stream to the terminal as each image is done
+      std::cout << output << std::flush;
+      output.clear();
+    }
+  }
+  if (!a.out.empty()) write_file_atomic(a.out, output);
+}
+
+}  // namespace
+
+void register_diagnose(CLI::App& app) {
+  auto args = std::make_shared<DiagnoseArgs>();
+  CLI::App* cmd = app.add_subcommand("diagnose", "Say what is wrong with images: types, severity, factors, scene, reasoning");
+  cmd->add_option("inputs", args->inputs, "image files and/or folders")->required();
+  cmd->add_option("--backend", args->backend, "diagnet (trained, default) or classical (estimators, no weights)");
+  cmd->add_option("--weights", args->weights, "DiagNet weights (default: the shipped models/reasoner.safetensors)");
+  cmd->add_flag("--json", args->json, "one JSON line (schema rirf.diagnosis/1) per image instead of text");
+  cmd->add_option("--out", args->out, "write to this file instead of stdout");
+  add_max_pixels_option(*cmd, args->max_pixels);
+  cmd->callback([args] { run(*args); });
+}
+
+}  // namespace rirf::cli
