@@ -25,7 +25,8 @@ namespace rirf {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-constexpr std::int64_t kMaxSide = 1024;  // full-resolution estimators look at a centred crop
+constexpr std::int64_t kMaxSide = 512;  // full-resolution estimators look at a centred crop
+constexpr std::int64_t kGlobalSide = 512;  // global estimators (haze, exposure) see a downscaled copy
 
 at::Tensor luma_of(const at::Tensor& rgb) {
   return rgb.select(1, 0).unsqueeze(1) * 0.299 + rgb.select(1, 1).unsqueeze(1) * 0.587 +
@@ -120,7 +121,7 @@ double haze_density(const at::Tensor& rgb) {
 
 double exposure_deficit(const at::Tensor& rgb) {
   const at::Tensor y = luma_of(rgb).flatten();
-  const double p97 = std::max(1e-4, at::quantile(y, 0.97).item<double>());
+  const double p97 = std::max(1e-4, std::get<0>(y.kthvalue(std::max<std::int64_t>(1, y.numel() * 97 / 100))).item<double>());
   const auto linear = [](double v) { return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
   return std::max(0.0, std::log2(linear(0.85) / linear(p97)));
 }
@@ -177,8 +178,13 @@ class ClassicalReasoner : public Reasoner {
     set(DegradationType::blur, blur_extent(crop), 1.2, 0.4);
     set(DegradationType::jpeg, jpeg_quality(crop), 90.0, 5.0);
     set(DegradationType::rain, rain_coverage(crop), 0.008, 0.004);
-    set(DegradationType::haze, haze_density(x), 0.2, 0.05);
-    set(DegradationType::low_light, exposure_deficit(x), 0.8, 0.3);
+    const double shrink = static_cast<double>(kGlobalSide) / std::max(h, w);
+    const at::Tensor global = shrink >= 1.0 ? x
+                                            : at::upsample_bilinear2d(x, {std::max<std::int64_t>(1, std::lround(h * shrink)),
+                                                                          std::max<std::int64_t>(1, std::lround(w * shrink))},
+                                                                      false, c10::nullopt, c10::nullopt);
+    set(DegradationType::haze, haze_density(global), 0.2, 0.05);
+    set(DegradationType::low_light, exposure_deficit(global), 0.8, 0.3);
     d.scene = measure_scene(x);
     render_reasoning(d);
     return d;

@@ -1,10 +1,13 @@
 // DiagNet: the compact CNN behind the trained reasoner.
 //
 // No paper is followed directly; the design takes two ideas from blind image quality and noise
-// estimation work: statistics pooled over the whole input (mean and standard deviation of each
-// feature map, at four scales) so that it works at any size, and a stride-1 first layer so that
-// pixel-level noise and 8x8 JPEG block structure reach the statistics. Strides are powers of two
-// from the tile origin, which sits on the JPEG grid. About 250k parameters.
+// estimation work: statistics pooled over the whole input (mean and log standard deviation of
+// each feature map, at five scales from the stride-1 stem down) so that it works at any size,
+// and a stride-1 first layer so that pixel-level noise and 8x8 JPEG block structure reach the
+// statistics. Strides are powers of two from the tile origin, which sits on the JPEG grid.
+// The log of the spread keeps noise levels from 1 to 75 on one footing, and a LayerNorm on the
+// pooled vector conditions the heads (the first version, without either, learned slowly).
+// About 330k parameters.
 #pragma once
 
 #include <torch/torch.h>
@@ -35,6 +38,7 @@ class DiagNetImpl : public torch::nn::Module {
  private:
   torch::nn::Conv2d stem_{nullptr};
   torch::nn::ModuleList stages_;
+  torch::nn::LayerNorm norm_{nullptr};
   torch::nn::Linear hidden_{nullptr}, out_{nullptr};
   std::int64_t feature_size_ = 0;
 };
