@@ -27,7 +27,10 @@ class DiagNetReasoner : public Reasoner {
     std::vector<at::Tensor> crops;
     for (const auto& t : tiles) crops.push_back(x.slice(2, t.top, t.top + t.height).slice(3, t.left, t.left + t.width));
     // Tiles share one size unless the image is smaller than a tile (then there is only one).
-    const at::Tensor features = net_->features(at::cat(crops, 0)).mean(0, true);
+    // Channels-last runs libtorch's CPU convolutions faster here (measured 138 -> 113 ms for the
+    // four 256x256 tiles of a 1 MP image, docs/reasoner.md).
+    const at::Tensor tiles_nhwc = at::cat(crops, 0).contiguous(at::MemoryFormat::ChannelsLast);
+    const at::Tensor features = net_->features(tiles_nhwc).mean(0, true);
     const at::Tensor out = net_->head(features)[0];
     Diagnosis d = decode_outputs(out);
     d.width = x.size(3);
