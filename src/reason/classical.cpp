@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/resize.hpp"
 #include "degrade/ops.hpp"
 #include "rirf/error.hpp"
 #include "rirf/reasoner.hpp"
@@ -178,11 +179,7 @@ class ClassicalReasoner : public Reasoner {
     set(DegradationType::blur, blur_extent(crop), 1.2, 0.4);
     set(DegradationType::jpeg, jpeg_quality(crop), 90.0, 5.0);
     set(DegradationType::rain, rain_coverage(crop), 0.008, 0.004);
-    const double shrink = static_cast<double>(kGlobalSide) / std::max(h, w);
-    const at::Tensor global = shrink >= 1.0 ? x
-                                            : at::upsample_bilinear2d(x, {std::max<std::int64_t>(1, std::lround(h * shrink)),
-                                                                          std::max<std::int64_t>(1, std::lround(w * shrink))},
-                                                                      false, c10::nullopt, c10::nullopt);
+    const at::Tensor global = detail::shrink_to(x, kGlobalSide);
     set(DegradationType::haze, haze_density(global), 0.2, 0.05);
     set(DegradationType::low_light, exposure_deficit(global), 0.8, 0.3);
     d.scene = measure_scene(x);

@@ -12,19 +12,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/resize.hpp"
 #include "rirf/error.hpp"
 
 namespace rirf {
 
 SceneAttributes measure_scene(const at::Tensor& image) {
   check(image.dim() == 4 && image.size(0) == 1 && image.size(1) == 3, "measure_scene: expected [1, 3, H, W]");
-  at::Tensor x = image.to(at::kCPU, at::kFloat).clamp(0, 1);
-  const auto h = x.size(2), w = x.size(3);
-  const double scale = 512.0 / static_cast<double>(std::max(h, w));
-  if (scale < 1.0) {
-    const auto nh = std::max<std::int64_t>(1, std::lround(h * scale)), nw = std::max<std::int64_t>(1, std::lround(w * scale));
-    x = at::upsample_bilinear2d(x, {nh, nw}, false, c10::nullopt, c10::nullopt);
-  }
+  const at::Tensor x = detail::shrink_to(image.to(at::kCPU, at::kFloat).clamp(0, 1), 512);
   const at::Tensor r = x.select(1, 0), g = x.select(1, 1), b = x.select(1, 2);
   const at::Tensor luma = (0.299 * r + 0.587 * g + 0.114 * b).squeeze(0);  // [H, W]
   SceneAttributes s;
