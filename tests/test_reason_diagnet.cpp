@@ -12,13 +12,12 @@
 #include "rirf/error.hpp"
 #include "rirf/image_io.hpp"
 #include "rirf/safetensors.hpp"
+#include "test_util.hpp"
 
 namespace {
 namespace fs = std::filesystem;
 
-std::string temp_path(const std::string& name) {
-  return (fs::temp_directory_path() / ("rirf_dn_" + std::to_string(::getpid()) + "_" + name)).string();
-}
+std::string temp_path(const std::string& name) { return rirf::test::temp_path("dn", name); }
 
 std::string random_weights() {
   const std::string path = temp_path("random.safetensors");
@@ -48,12 +47,7 @@ TEST(DiagNet, BadWeightsGetClearErrors) {
   const auto expect_error = [&](const rirf::TensorFile& f, const std::string& expected) {
     const std::string path = temp_path("bad.safetensors");
     rirf::save_safetensors(path, f);
-    try {
-      rirf::load_diagnet_reasoner(path);
-      ADD_FAILURE() << "loaded: " << expected;
-    } catch (const rirf::Error& e) {
-      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
-    }
+    rirf::test::expect_error_containing([&] { rirf::load_diagnet_reasoner(path); }, expected);
   };
   auto wrong_shape = file;
   wrong_shape.tensors["stem.weight"] = at::zeros({16, 3, 5, 5});

@@ -128,8 +128,8 @@ nlohmann::json plan_to_json(const DegradationPlan& plan);
 // Validates and names the bad field: "plan.steps[1].factors.sigma: must be in [0, 75], got 90".
 DegradationPlan plan_from_json(const nlohmann::json& json);
 // The plan as a ground-truth Diagnosis (backend "ground_truth"): one finding per known type,
-// present or not, confidence 1, factors as in the plan, reasoning rendered. The scene is left
-// for the caller to measure on the degraded image.
-Diagnosis diagnosis_from_plan(const DegradationPlan& plan);
+// present or not, confidence 1, factors as in the plan, reasoning rendered. When `degraded`
+// ([1, 3, H, W]) is given, its size and measured scene are filled in too.
+Diagnosis diagnosis_from_plan(const DegradationPlan& plan, const at::Tensor& degraded = at::Tensor());
 
 }  // namespace rirf

@@ -6,6 +6,7 @@
 
 #include "degrade/ops.hpp"
 #include "rirf/error.hpp"
+#include "rirf/scene.hpp"
 
 namespace rirf {
 namespace {
@@ -13,7 +14,6 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kPlanSchema = "rirf.plan/1";
-constexpr const char* kDiagnosisSchema = "rirf.diagnosis/1";
 
 // Reads typed fields from one JSON object and names the full path of anything wrong.
 class FieldReader {
@@ -252,9 +252,14 @@ DegradationPlan plan_from_json(const json& document) {
   return plan;
 }
 
-Diagnosis diagnosis_from_plan(const DegradationPlan& plan) {
+Diagnosis diagnosis_from_plan(const DegradationPlan& plan, const at::Tensor& degraded) {
   Diagnosis d;
   d.backend = "ground_truth";
+  if (degraded.defined()) {
+    d.width = degraded.size(3);
+    d.height = degraded.size(2);
+    d.scene = measure_scene(degraded);
+  }
   for (auto& f : d.findings) f.confidence = 1.0;
   for (const auto& step : plan.steps) {
     Finding& f = d.finding(step.type);

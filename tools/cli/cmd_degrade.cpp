@@ -10,7 +10,6 @@
 #include "rirf/error.hpp"
 #include "rirf/file_io.hpp"
 #include "rirf/image_io.hpp"
-#include "rirf/scene.hpp"
 
 namespace rirf::cli {
 namespace {
@@ -62,12 +61,7 @@ void run(const DegradeArgs& args) {
   Image image = load_image(args.input, load);
   image.rgb = apply(image.rgb, plan);
   nlohmann::json plan_json = plan_to_json(plan);
-  Diagnosis truth = diagnosis_from_plan(plan);
-  truth.width = image.width();
-  truth.height = image.height();
-  truth.scene = measure_scene(image.rgb);
-  render_reasoning(truth);
-  plan_json["diagnosis"] = diagnosis_to_json(truth);
+  plan_json["diagnosis"] = diagnosis_to_json(diagnosis_from_plan(plan, image.rgb));
   const std::string plan_path = args.plan_out.empty() ? default_plan_path(args.output) : args.plan_out;
 
   save_image(image, args.output, save);
