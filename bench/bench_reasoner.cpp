@@ -1,5 +1,6 @@
 // Diagnosis quality and speed of the reasoner backends on a fixed-seed held-out synthetic set.
 //   bench_reasoner --val DIR [--val DIR ...] [--weights models/reasoner.safetensors] [--limit N]
+//                  [--dump FILE.csv]  (per-sample, per-type truth and estimate, for error analysis)
 // For every validation image: the clean image, one sample of each single type, and three
 // composites (2-3 types), severities 10-90, 8-bit quantised like a real file. Prints markdown.
 #include <ATen/ATen.h>
@@ -49,10 +50,22 @@ double factor_of(const rirf::Finding& f) {
   return f.factors.contains(key) ? f.factors[key].get<double>() : 0.0;
 }
 
-Scores evaluate(rirf::Reasoner& reasoner, const std::vector<Sample>& samples) {
+// dump (optional): one CSV row per sample and type, for error analysis.
+Scores evaluate(rirf::Reasoner& reasoner, const std::vector<Sample>& samples, std::FILE* dump) {
   Scores s;
-  for (const auto& sample : samples) {
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    const Sample& sample = samples[i];
     const rirf::Diagnosis d = reasoner.diagnose(sample.image);
+    if (dump) {
+      for (auto type : rirf::all_degradation_types()) {
+        double truth_severity = 0;
+        for (const auto& st : sample.plan.steps)
+          if (st.type == type) truth_severity = st.severity();
+        const rirf::Finding& f = d.finding(type);
+        std::fprintf(dump, "%s,%zu,%zu,%s,%.2f,%d,%.4f,%.2f\n", d.backend.c_str(), i, sample.plan.steps.size(),
+                     rirf::type_name(type), truth_severity, f.present ? 1 : 0, f.confidence, f.severity);
+      }
+    }
     bool all_absent = true;
     for (auto type : rirf::all_degradation_types()) {
       const int t = static_cast<int>(type);
@@ -101,15 +114,16 @@ double median_ms(rirf::Reasoner& reasoner, const at::Tensor& image, int repeats)
 
 int main(int argc, char** argv) {
   std::vector<std::string> val_dirs;
-  std::string weights;
+  std::string weights, dump_path;
   std::size_t limit = 1000000;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--val")) val_dirs.push_back(argv[i + 1]);
     if (!std::strcmp(argv[i], "--weights")) weights = argv[i + 1];
+    if (!std::strcmp(argv[i], "--dump")) dump_path = argv[i + 1];
     if (!std::strcmp(argv[i], "--limit")) limit = std::strtoull(argv[i + 1], nullptr, 10);
   }
   if (val_dirs.empty()) {
-    std::fprintf(stderr, "usage: bench_reasoner --val DIR [--val DIR] [--weights FILE] [--limit N]\n");
+    std::fprintf(stderr, "usage: bench_reasoner --val DIR [--val DIR] [--weights FILE] [--limit N] [--dump FILE.csv]\n");
     return 2;
   }
   const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -151,10 +165,13 @@ int main(int argc, char** argv) {
     std::printf("machine: %d threads, libtorch %s\n\n", threads, TORCH_VERSION);
     std::vector<Scores> scores;
     std::vector<double> speed;
+    std::FILE* dump = dump_path.empty() ? nullptr : std::fopen(dump_path.c_str(), "w");
+    if (dump) std::fprintf(dump, "backend,sample,types,type,truth_severity,present,confidence,severity\n");
     for (auto& [name, reasoner] : backends) {
-      scores.push_back(evaluate(*reasoner, samples));
+      scores.push_back(evaluate(*reasoner, samples, dump));
       speed.push_back(median_ms(*reasoner, big, 9));
     }
+    if (dump) std::fclose(dump);
     std::printf("| metric | target |");
     for (const auto& b : backends) std::printf(" %s |", b.first.c_str());
     std::printf("\n|---|---|");

@@ -63,6 +63,9 @@ for f in config.json state.json checkpoint.safetensors reasoner.safetensors; do
 done
 "$RIRF" train reasoner --data "$SRC/tests/data/golden" --out "$WORK/run" --steps 3 --batch 2 --crop 32 --resume 2>&1 \
   | grep -q "resumed at step 2" || fail "train reasoner --resume"
+"$RIRF" train reasoner --data "$SRC/tests/data/golden" --out "$WORK/run5" --steps 1 --batch 2 --crop 32 \
+  --init "$WORK/run/reasoner.safetensors" --exclude p1_clean.png --exclude p1_degraded.png 2>&1 \
+  | grep -q "training photos: 6" || fail "train reasoner --init --exclude"
 W="$WORK/run/reasoner.safetensors"
 "$RIRF" diagnose "$IMG" --weights "$W" | grep -q "^plan: " || fail "diagnose (text)"
 [ "$("$RIRF" diagnose "$WORK/clean" "$IMG" --weights "$W" --json | grep -c '"schema":"rirf.diagnosis/1"')" -eq 3 ] \
@@ -120,6 +123,8 @@ expect_error "diagnose unknown backend" "$D" -- "$RIRF" diagnose "$IMG" --backen
 expect_error "diagnose empty folder" "$D" -- "$RIRF" diagnose "$WORK/empty" --backend classical --out "$D"
 expect_error "train no data" "$WORK/run2" -- "$RIRF" train reasoner --data "$WORK/empty" --out "$WORK/run2" --steps 1
 expect_error "train bad crop" "$WORK/run3" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run3" --crop 33
+expect_error "train init missing file" "$WORK/run6" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run6" --init "$WORK/nope.safetensors"
+expect_error "train init not weights" "$WORK/run7" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run7" --init "$IMG"
 expect_error "train resume without checkpoint" "" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run4" --resume --steps 2
 expect_error "no subcommand" "" -- "$RIRF"
 

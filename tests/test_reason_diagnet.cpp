@@ -61,6 +61,22 @@ TEST(DiagNet, BadWeightsGetClearErrors) {
   EXPECT_THROW(rirf::load_diagnet_reasoner(temp_path("does_not_exist")), rirf::Error);
 }
 
+TEST(DiagNet, InitFromOlderWeightsKeepsNewParametersFresh) {
+  // An older file without the evidence weights: a strict load refuses it, a training start
+  // takes what fits and names what it left at its (zero) initialisation.
+  auto file = rirf::load_safetensors(random_weights());
+  file.tensors.erase("evidence.weight");
+  file.tensors["stem.bias"] = at::full({16}, 0.25);
+  const std::string path = temp_path("older.safetensors");
+  rirf::save_safetensors(path, file);
+  rirf::DiagNet net;
+  rirf::test::expect_error_containing([&] { rirf::load_diagnet_weights(net, path); }, "'evidence.weight' is missing");
+  rirf::DiagNet fresh;
+  EXPECT_EQ(rirf::init_diagnet_weights(fresh, path), std::vector<std::string>{"evidence.weight"});
+  EXPECT_TRUE(fresh->named_parameters()["stem.bias"].eq(0.25).all().item<bool>());
+  EXPECT_TRUE(fresh->named_parameters()["evidence.weight"].eq(0).all().item<bool>());
+}
+
 TEST(DiagNet, TilesStayInsideAndOnTheJpegGrid) {
   for (auto [h, w] : {std::pair<std::int64_t, std::int64_t>{7, 9}, {300, 517}, {1000, 1500}, {4000, 3000}}) {
     const auto tiles = rirf::diagnosis_tiles(h, w);

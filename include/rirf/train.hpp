@@ -14,6 +14,8 @@ struct ReasonerTrainOptions {
   std::vector<std::string> data_dirs;  // clean photos, searched recursively
   std::string val_dir;                 // clean validation photos (never training ones); optional
   std::string out_dir;
+  std::vector<std::string> exclude;  // file names (no folder) left out of data_dirs
+  std::string init;                  // start from these weights (new parameters keep their initialisation)
   int steps = 6000;
   int batch = 24;
   int crop = 128;

@@ -57,6 +57,10 @@ at::Tensor gaussian_blur(const at::Tensor& images, double sigma) {
   return x.reshape({n, c, h, w});
 }
 
+at::Tensor luma(const at::Tensor& images) {
+  return (images.select(1, 0) * 0.299 + images.select(1, 1) * 0.587 + images.select(1, 2) * 0.114).unsqueeze(1);
+}
+
 at::Tensor srgb_to_linear(const at::Tensor& x) {
   return at::where(x <= 0.04045, x / 12.92, at::pow((x + 0.055) / 1.055, 2.4));
 }

@@ -14,10 +14,8 @@ namespace rirf::detail {
 at::Tensor haze_depth_proxy(const at::Tensor& images) {
   // images: [N, 3, H, W]
   const auto h = images.size(2), w = images.size(3);
-  const at::Tensor luma = (images.select(1, 0) * 0.299 + images.select(1, 1) * 0.587 + images.select(1, 2) * 0.114)
-                              .unsqueeze(1);
   const auto factor = std::max<std::int64_t>(1, std::min(h, w) / 32);
-  at::Tensor smooth = at::avg_pool2d(luma, {factor, factor}, {factor, factor}, {0, 0}, true);
+  at::Tensor smooth = at::avg_pool2d(luma(images), {factor, factor}, {factor, factor}, {0, 0}, true);
   smooth = gaussian_blur(smooth, 1.5);
   smooth = at::upsample_bilinear2d(smooth, {h, w}, false);
   const at::Tensor vertical = at::linspace(1.0, 0.0, h, images.options()).view({1, 1, h, 1});

@@ -27,6 +27,9 @@ at::Tensor gaussian_blur(const at::Tensor& images, double sigma);
 // Normalised 1-D Gaussian taps, radius ceil(3 sigma).
 at::Tensor gaussian_taps(double sigma);
 
+// BT.601 luma of [N, 3, H, W] images: [N, 1, H, W].
+at::Tensor luma(const at::Tensor& images);
+
 at::Tensor srgb_to_linear(const at::Tensor& x);
 at::Tensor linear_to_srgb(const at::Tensor& x);
 

@@ -1,5 +1,7 @@
 #include "reason/diagnet_model.hpp"
 
+#include "reason/evidence.hpp"
+
 namespace rirf {
 
 DiagNetImpl::DiagNetImpl(const DiagNetOptions& options) {
@@ -15,8 +17,13 @@ DiagNetImpl::DiagNetImpl(const DiagNetOptions& options) {
     in = out;
   }
   register_module("stages", stages_);
-  norm_ = register_module("norm", nn::LayerNorm(nn::LayerNormOptions({feature_size_})));
-  hidden_ = register_module("hidden", nn::Linear(feature_size_, 192));
+  statistics_size_ = feature_size_;
+  feature_size_ += evidence::kEvidenceSize;
+  norm_ = register_module("norm", nn::LayerNorm(nn::LayerNormOptions({statistics_size_})));
+  hidden_ = register_module("hidden", nn::Linear(statistics_size_, 192));
+  evidence_ = register_module("evidence", nn::Linear(nn::LinearOptions(evidence::kEvidenceSize, 192).bias(false)));
+  torch::NoGradGuard no_grad;
+  evidence_->weight.zero_();
   out_ = register_module("out", nn::Linear(192, kDiagNetOutputs));
 }
 
@@ -35,12 +42,18 @@ torch::Tensor DiagNetImpl::features(const torch::Tensor& input) {
     x = torch::relu(stage->as<torch::nn::Conv2d>()->forward(x));
     pool(x);
   }
+  {
+    torch::NoGradGuard no_grad;  // measured, not learned
+    stats.push_back(evidence::evidence_vector(input).to(input.device()));
+  }
   return torch::cat(stats, 1);
 }
 
 torch::Tensor DiagNetImpl::head(const torch::Tensor& features) {
   // features: [N, feature_size()]
-  return out_->forward(torch::relu(hidden_->forward(norm_->forward(features))));
+  const torch::Tensor statistics = features.slice(1, 0, statistics_size_);
+  const torch::Tensor evidence = features.slice(1, statistics_size_);
+  return out_->forward(torch::relu(hidden_->forward(norm_->forward(statistics)) + evidence_->forward(evidence)));
 }
 
 }  // namespace rirf

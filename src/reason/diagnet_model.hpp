@@ -7,7 +7,10 @@
 // statistics. Strides are powers of two from the tile origin, which sits on the JPEG grid.
 // The log of the spread keeps noise levels from 1 to 75 on one footing, and a LayerNorm on the
 // pooled vector conditions the heads (the first version, without either, learned slowly).
-// About 330k parameters.
+// The heads also read the measured evidence (src/reason/evidence.hpp) through their own
+// weights, which start at zero so that a network trained without them starts unchanged: a JPEG
+// quantiser step or a noise level is a global statistic the classical estimators measure well.
+// About 370k parameters.
 #pragma once
 
 #include <torch/torch.h>
@@ -28,7 +31,7 @@ constexpr int kDiagNetOutputs = 18;
 class DiagNetImpl : public torch::nn::Module {
  public:
   explicit DiagNetImpl(const DiagNetOptions& options = {});
-  // Pooled statistics of one batch of tiles: [N, feature_size()].
+  // Pooled statistics of one batch of tiles, then the evidence: [N, feature_size()].
   torch::Tensor features(const torch::Tensor& x);
   // The heads on (tile-averaged) statistics: [N, kDiagNetOutputs].
   torch::Tensor head(const torch::Tensor& features);
@@ -39,8 +42,9 @@ class DiagNetImpl : public torch::nn::Module {
   torch::nn::Conv2d stem_{nullptr};
   torch::nn::ModuleList stages_;
   torch::nn::LayerNorm norm_{nullptr};
-  torch::nn::Linear hidden_{nullptr}, out_{nullptr};
-  std::int64_t feature_size_ = 0;
+  torch::nn::Linear hidden_{nullptr}, evidence_{nullptr}, out_{nullptr};
+  std::int64_t feature_size_ = 0;  // learned statistics and evidence
+  std::int64_t statistics_size_ = 0;  // learned statistics only
 };
 TORCH_MODULE(DiagNet);
 

@@ -12,8 +12,9 @@ namespace rirf {
 
 class PhotoPool {
  public:
-  // Loads every PNG/JPEG/WebP/TIFF under `dirs` (recursively) with both sides >= min_side.
-  PhotoPool(const std::vector<std::string>& dirs, std::int64_t min_side);
+  // Loads every PNG/JPEG/WebP/TIFF under `dirs` (recursively) with both sides >= min_side,
+  // except files whose name (without folder) is in `exclude`.
+  PhotoPool(const std::vector<std::string>& dirs, std::int64_t min_side, const std::vector<std::string>& exclude = {});
   std::size_t size() const { return photos_.size(); }
   // A random crop [1, 3, crop, crop] in [0, 1], origin on the 8x8 grid (where a JPEG source's
   // blocks are), randomly mirrored.

@@ -174,7 +174,7 @@ void ReasonerTrainOptions::validate() const {
 }
 
 nlohmann::json ReasonerTrainOptions::to_json() const {
-  return {{"data_dirs", data_dirs}, {"val_dir", val_dir},   {"out_dir", out_dir},
+  return {{"data_dirs", data_dirs}, {"val_dir", val_dir},   {"out_dir", out_dir}, {"exclude", exclude}, {"init", init},
           {"steps", steps},         {"batch", batch},       {"crop", crop},
           {"lr", lr},               {"weight_decay", weight_decay}, {"warmup", warmup},
           {"log_every", log_every}, {"val_every", val_every}, {"checkpoint_every", checkpoint_every},
@@ -187,16 +187,22 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
   if (options.threads > 0) at::set_num_threads(options.threads);
   torch::manual_seed(static_cast<std::uint64_t>(options.seed));  // initial weights
 
-  const PhotoPool pool(options.data_dirs, options.crop);  // bad data fails before anything is written
+  // Bad data or initial weights fail before anything is written.
+  const PhotoPool pool(options.data_dirs, options.crop, options.exclude);
+  DiagNet net;
+  std::string fresh;
+  if (!options.init.empty() && !options.resume)
+    for (const auto& name : init_diagnet_weights(net, options.init)) fresh += " " + name;
   ensure_directory(options.out_dir);
   log(fmt("training photos: %zu", pool.size()));
+  if (!options.init.empty() && !options.resume)
+    log("initialised from " + options.init + (fresh.empty() ? "" : "; new parameters:" + fresh));
   std::optional<Batch> val;
   if (!options.val_dir.empty()) {
     val = make_validation(PhotoPool({options.val_dir}, 256), 256);
     log(fmt("validation samples: %lld (256 px centre crops)", static_cast<long long>(val->images.size(0))));
   }
 
-  DiagNet net;
   torch::optim::AdamW optimizer(net->parameters(), torch::optim::AdamWOptions(options.lr).weight_decay(options.weight_decay));
   int step = 0;
   Rng rng(options.seed);

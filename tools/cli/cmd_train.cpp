@@ -1,4 +1,5 @@
-// rirf train reasoner --data DIR [--data DIR] --out DIR [--val DIR] [--steps --batch --crop --resume]
+// rirf train reasoner --data DIR [--data DIR] --out DIR [--val DIR] [--exclude NAME] [--init FILE]
+//                     [--steps --batch --crop --resume]
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -17,6 +18,9 @@ void register_train(CLI::App& app) {
   cmd->add_option("--data", o->data_dirs, "folder(s) of clean photos, searched recursively")->required();
   cmd->add_option("--out", o->out_dir, "run folder: config, checkpoints, weights")->required();
   cmd->add_option("--val", o->val_dir, "folder of clean validation photos (never training ones)");
+  cmd->add_option("--exclude", o->exclude, "leave out training files with this name (no folder); repeatable");
+  cmd->add_option("--init", o->init, "start from these weights (a DiagNet safetensors file; parameters it lacks start fresh)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--steps", o->steps, "optimiser steps (default 6000)")->check(CLI::Range(1, 10'000'000));
   cmd->add_option("--batch", o->batch, "crops per step (default 24)")->check(CLI::Range(1, 4096));
   cmd->add_option("--crop", o->crop, "crop size in px, a multiple of 8 (default 128)")->check(CLI::Range(32, 1024));

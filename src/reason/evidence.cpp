@@ -1,0 +1,129 @@
+#include "reason/evidence.hpp"
+
+#include <cmath>
+
+#include "degrade/ops.hpp"
+#include "rirf/degradation.hpp"
+
+namespace rirf::evidence {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+// IJG luminance quantisation table, row-major (JPEG Annex K).
+const int kLumaTable[64] = {16, 11, 10, 16, 24,  40,  51,  61,  12, 12, 14, 19, 26,  58,  60,  55,
+                            14, 13, 16, 24, 40,  57,  69,  56,  14, 17, 22, 29, 51,  87,  80,  62,
+                            18, 22, 37, 56, 68,  109, 103, 77,  24, 35, 55, 64, 81,  104, 113, 92,
+                            49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99};
+
+at::Tensor dct_matrix() {
+  at::Tensor dct = at::empty({8, 8}, at::kDouble);
+  auto a = dct.accessor<double, 2>();
+  for (int k = 0; k < 8; ++k)
+    for (int n = 0; n < 8; ++n)
+      a[k][n] = (k == 0 ? std::sqrt(1.0 / 8) : std::sqrt(2.0 / 8)) * std::cos(kPi * (2 * n + 1) * k / 16.0);
+  return dct;
+}
+
+// The minimum over a 15x15 patch, as two 1-D passes (a min filter is separable).
+at::Tensor dark_patch(const at::Tensor& t) {
+  return -at::max_pool2d(at::max_pool2d(-t, {15, 1}, {1, 1}, {7, 0}), {1, 15}, {1, 1}, {0, 7});
+}
+
+}  // namespace
+
+JpegTrace jpeg_trace(const at::Tensor& images) {
+  const std::int64_t n = images.size(0), h = images.size(2) / 8 * 8, w = images.size(3) / 8 * 8;
+  JpegTrace trace{at::full({n}, 100.0, at::kDouble), at::zeros({n}, at::kDouble)};
+  if (h < 16 || w < 16) return trace;
+  const at::Tensor y =
+      (detail::luma(images.slice(2, 0, h).slice(3, 0, w)) * 255.0 - 128.0).to(at::kCPU, at::kDouble);
+  // [N, 1, H, W] -> blocks [N, B, 8, 8]
+  const at::Tensor blocks = y.reshape({n, h / 8, 8, w / 8, 8}).permute({0, 1, 3, 2, 4}).reshape({n, -1, 8, 8});
+  const at::Tensor dct = dct_matrix();
+  const at::Tensor coefficients = at::matmul(at::matmul(dct, blocks), dct.t());  // JPEG's FDCT scale
+  // Low frequencies carry most blocks' energy; several positions vote.
+  const int positions[][2] = {{0, 1}, {1, 0}, {1, 1}, {0, 2}, {2, 0}};
+  std::vector<at::Tensor> columns;
+  at::Tensor table = at::empty({5}, at::kDouble);
+  for (int i = 0; i < 5; ++i) {
+    columns.push_back(coefficients.select(2, positions[i][0]).select(2, positions[i][1]));
+    table[i] = kLumaTable[positions[i][0] * 8 + positions[i][1]];
+  }
+  // float from here: 4x less memory traffic, and the phases stay exact to ~1e-3 rad.
+  const at::Tensor c = at::stack(columns, 1).unsqueeze(3).to(at::kFloat);  // [N, 5, B, 1]
+  const at::Tensor steps = at::arange(2, 121, at::kFloat);  // candidate quantiser steps
+  // Only coefficients at least half a step from zero can show the step (near zero, every large
+  // step "fits"); with fewer than 30 of them a step, and every larger one, cannot be judged.
+  const at::Tensor used = (c.abs() > 0.5 * steps).to(at::kFloat);  // [N, 5, B, Q]
+  const at::Tensor count = used.sum(2);                               // [N, 5, Q]
+  const at::Tensor score = (at::cos(c * (2.0 * kPi / steps)) * used).sum(2) / count.clamp_min(1.0);
+  const at::Tensor fits = (count >= 30) & (score > 0.6);
+  // The largest step the coefficients are multiples of, 1 where none is.
+  const at::Tensor best = std::get<0>(at::where(fits, steps, at::ones_like(steps)).max(2)).to(at::kDouble);  // [N, 5]
+  const at::Tensor scale = 100.0 * best / table;  // IJG: step = table * scale / 100
+  at::Tensor quality = at::where(scale <= 100.0, (200.0 - scale) / 2.0, 5000.0 / scale).clamp(1.0, 100.0);
+  quality = at::where(best <= 1.0, at::full_like(quality, 100.0), quality);
+  trace.quality = std::get<0>(quality.sort(1)).select(1, 2);  // the median of five
+  trace.found = (best > 1.0).to(at::kDouble).mean(1);
+  return trace;
+}
+
+at::Tensor noise_sigma(const at::Tensor& images) {
+  const std::int64_t n = images.size(0), h = images.size(2), w = images.size(3);
+  if (h < 8 || w < 8) return at::zeros({n}, at::kDouble);
+  const at::Tensor x = images.to(at::kCPU, at::kFloat) * 255.0;
+  // The 3x3 Laplacian-of-Laplacian and Sobel kernels are separable: shifted differences run
+  // 2-3x faster than single-channel convolutions on the CPU (valid region, [N, 3, H-2, W-2]).
+  const auto along_w = [](const at::Tensor& t, double a, double b, double c) {
+    return a * t.slice(3, 0, -2) + b * t.slice(3, 1, -1) + c * t.slice(3, 2);
+  };
+  const auto along_h = [](const at::Tensor& t, double a, double b, double c) {
+    return a * t.slice(2, 0, -2) + b * t.slice(2, 1, -1) + c * t.slice(2, 2);
+  };
+  const at::Tensor m = along_h(along_w(x, 1, -2, 1), 1, -2, 1).abs().flatten(2).flatten(0, 1);
+  const at::Tensor g = (along_h(along_w(x, -1, 0, 1), 1, 2, 1).abs() + along_w(along_h(x, -1, 0, 1), 1, 2, 1).abs())
+                           .flatten(2)
+                           .flatten(0, 1);  // [N * 3, P]
+  const at::Tensor median = std::get<0>(g.kthvalue((g.size(1) + 1) / 2, 1, true));  // lower median, as at::median
+  const at::Tensor flat = (g <= median).to(at::kFloat);
+  const at::Tensor sigma = std::sqrt(kPi / 2.0) / 6.0 * (m * flat).sum(1) / flat.sum(1).clamp_min(1.0);
+  return sigma.view({n, 3}).mean(1).to(at::kDouble);
+}
+
+at::Tensor gradient_energy_ratio(const at::Tensor& images) {
+  const at::Tensor y = detail::luma(images.to(at::kCPU, at::kFloat));
+  const auto energy = [](const at::Tensor& t) {
+    const at::Tensor dx = t.slice(3, 1) - t.slice(3, 0, -1), dy = t.slice(2, 1) - t.slice(2, 0, -1);
+    return (dx.pow(2).mean({1, 2, 3}) + dy.pow(2).mean({1, 2, 3})).to(at::kDouble);
+  };
+  const at::Tensor e0 = energy(y);
+  const at::Tensor r = (energy(detail::gaussian_blur(y, 1.0)) / e0.clamp_min(1e-12)).clamp(0.0, 0.995);
+  return at::where(e0 > 1e-12, r, at::zeros_like(r));
+}
+
+at::Tensor haze_density(const at::Tensor& images) {
+  const at::Tensor x = images.to(at::kCPU, at::kFloat).contiguous();
+  const std::int64_t n = x.size(0);
+  const at::Tensor dark = dark_patch(std::get<0>(x.min(1, true))).flatten(1);  // [N, P]
+  const std::int64_t top = std::max<std::int64_t>(1, dark.size(1) / 1000);
+  const at::Tensor brightest = std::get<1>(dark.topk(top, 1));  // [N, top]
+  const at::Tensor airlight =
+      x.flatten(2).gather(2, brightest.unsqueeze(1).expand({n, 3, top})).mean(2).view({n, 3, 1, 1}).clamp_min(0.05);
+  const at::Tensor normalised_dark = dark_patch(std::get<0>((x / airlight).min(1, true)));
+  const at::Tensor t = (1.0 - 0.95 * normalised_dark).clamp(0.05, 1.0).flatten(1);
+  return (1.0 - std::get<0>(at::median(t, 1))).clamp(0.0, 0.95).to(at::kDouble);
+}
+
+at::Tensor evidence_vector(const at::Tensor& images) {
+  const JpegTrace jpeg = jpeg_trace(images);
+  at::Tensor jpeg_severity = at::empty_like(jpeg.quality);
+  for (std::int64_t i = 0; i < jpeg.quality.size(0); ++i)
+    jpeg_severity[i] = severity_from_factor(DegradationType::jpeg, jpeg.quality[i].item<double>()) / 100.0;
+  return at::stack({jpeg_severity, jpeg.found, at::log1p(noise_sigma(images)) / 4.0, gradient_energy_ratio(images),
+                    haze_density(at::avg_pool2d(images, {2, 2}))},  // haze is low-frequency: half size
+                   1)
+      .to(images.options().dtype(at::kFloat).memory_format(at::MemoryFormat::Contiguous));
+}
+
+}  // namespace rirf::evidence

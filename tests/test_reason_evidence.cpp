@@ -1,0 +1,68 @@
+// The measured evidence: each estimator responds to its degradation, and a batch gives the same
+// numbers as one image at a time (the trainer measures batches, the reasoners single tiles).
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+
+#include "reason/evidence.hpp"
+#include "rirf/degrade.hpp"
+#include "rirf/image_io.hpp"
+
+namespace {
+using rirf::DegradationType;
+namespace ev = rirf::evidence;
+
+at::Tensor scene() {
+  return rirf::load_image(std::string(RIRF_SOURCE_DIR) + "/tests/data/golden/p2_clean.png").rgb;
+}
+at::Tensor quantised(const at::Tensor& x) { return (x * 255.0).round() / 255.0; }
+at::Tensor degraded(const rirf::DegradationStep& step) { return quantised(rirf::apply(scene(), {{step}})); }
+
+TEST(Evidence, JpegQualityFromTheQuantiser) {
+  EXPECT_EQ(ev::jpeg_trace(quantised(scene())).quality[0].item<double>(), 100.0);
+  for (int q : {30, 50, 75}) {
+    const auto trace = ev::jpeg_trace(degraded({DegradationType::jpeg, rirf::JpegFactors{q}, 0}));
+    EXPECT_NEAR(trace.quality[0].item<double>(), q, 6.0) << "quality " << q;
+    EXPECT_GT(trace.found[0].item<double>(), 0.5);
+  }
+}
+
+TEST(Evidence, NoiseSigmaOnAFlatImage) {
+  for (double sigma : {5.0, 15.0, 40.0}) {
+    const at::Tensor grey = at::full({1, 3, 128, 128}, 0.5);
+    const at::Tensor noisy = quantised(rirf::apply(grey, {{{DegradationType::noise, rirf::NoiseFactors{sigma}, 7}}}));
+    EXPECT_NEAR(ev::noise_sigma(noisy)[0].item<double>(), sigma, 0.1 * sigma + 0.5) << "sigma " << sigma;
+  }
+}
+
+TEST(Evidence, HazeAndBlurGrowWithTheirDegradation) {
+  double last = ev::haze_density(quantised(scene()))[0].item<double>();
+  for (double density : {0.3, 0.6}) {
+    rirf::HazeFactors haze;
+    haze.density = density;
+    const double d = ev::haze_density(degraded({DegradationType::haze, haze, 0}))[0].item<double>();
+    EXPECT_GT(d, last + 0.1) << "density " << density;
+    last = d;
+  }
+  rirf::Rng rng(5);
+  const double sharp = ev::gradient_energy_ratio(quantised(scene()))[0].item<double>();
+  const double soft = ev::gradient_energy_ratio(degraded(rirf::make_step(DegradationType::blur, 50, rng)))[0].item<double>();
+  EXPECT_GT(soft, sharp + 0.1);
+  EXPECT_EQ(ev::gradient_energy_ratio(at::full({1, 3, 32, 32}, 0.3))[0].item<double>(), 0.0);
+}
+
+TEST(Evidence, ABatchMatchesOneImageAtATime) {
+  rirf::Rng rng(9);
+  const at::Tensor images = at::cat({quantised(scene()), degraded(rirf::make_step(DegradationType::noise, 50, rng)),
+                                     degraded({DegradationType::jpeg, rirf::JpegFactors{40}, 0})},
+                                    0);
+  const at::Tensor batch = ev::evidence_vector(images);
+  ASSERT_EQ(batch.sizes(), (at::IntArrayRef{3, ev::kEvidenceSize}));
+  EXPECT_TRUE(batch.isfinite().all().item<bool>());
+  for (int i = 0; i < 3; ++i) {
+    const at::Tensor one = ev::evidence_vector(images.slice(0, i, i + 1));
+    EXPECT_TRUE(at::allclose(batch.slice(0, i, i + 1), one, 1e-5, 1e-5)) << "image " << i;
+  }
+  EXPECT_EQ(ev::jpeg_trace(at::rand({2, 3, 12, 12})).quality.size(0), 2);  // too small: "no trace"
+}
+
+}  // namespace
