@@ -22,9 +22,9 @@ DiagNetImpl::DiagNetImpl(const DiagNetOptions& options) {
   norm_ = register_module("norm", nn::LayerNorm(nn::LayerNormOptions({statistics_size_})));
   hidden_ = register_module("hidden", nn::Linear(statistics_size_, 192));
   evidence_ = register_module("evidence", nn::Linear(nn::LinearOptions(evidence::kEvidenceSize, 192).bias(false)));
+  out_ = register_module("out", nn::Linear(192, kDiagNetOutputs));
   torch::NoGradGuard no_grad;
   evidence_->weight.zero_();
-  out_ = register_module("out", nn::Linear(192, kDiagNetOutputs));
 }
 
 torch::Tensor DiagNetImpl::features(const torch::Tensor& input) {
@@ -44,7 +44,7 @@ torch::Tensor DiagNetImpl::features(const torch::Tensor& input) {
   }
   {
     torch::NoGradGuard no_grad;  // measured, not learned
-    stats.push_back(evidence::evidence_vector(input).to(input.device()));
+    stats.push_back(evidence::evidence_vector(input));
   }
   return torch::cat(stats, 1);
 }

@@ -190,12 +190,13 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
   // Bad data or initial weights fail before anything is written.
   const PhotoPool pool(options.data_dirs, options.crop, options.exclude);
   DiagNet net;
+  const bool initialise = !options.init.empty() && !options.resume;  // a resumed run has its own weights
   std::string fresh;
-  if (!options.init.empty() && !options.resume)
+  if (initialise)
     for (const auto& name : init_diagnet_weights(net, options.init)) fresh += " " + name;
   ensure_directory(options.out_dir);
   log(fmt("training photos: %zu", pool.size()));
-  if (!options.init.empty() && !options.resume)
+  if (initialise)
     log("initialised from " + options.init + (fresh.empty() ? "" : "; new parameters:" + fresh));
   std::optional<Batch> val;
   if (!options.val_dir.empty()) {
