@@ -1,0 +1,48 @@
+// Cost of each measured-evidence estimator (src/reason/evidence.hpp), on the two shapes that
+// matter: a training batch (24 x 128²) and diagnosis (four 256² tiles). Median of 9 runs, ms.
+//   bench_evidence
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+#include <vector>
+
+#include "reason/evidence.hpp"
+
+namespace {
+
+template <class F>
+double median_ms(F f) {
+  f();
+  std::vector<double> times;
+  for (int i = 0; i < 9; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    f();
+    times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+}  // namespace
+
+int main() {
+  namespace ev = rirf::evidence;
+  const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  at::set_num_threads(threads);
+  at::manual_seed(0);
+  const at::Tensor batch = at::rand({24, 3, 128, 128}), tiles = at::rand({4, 3, 256, 256});
+  std::printf("machine: %d threads\n\n| estimator | 24 x 128² (ms) | 4 x 256² (ms) |\n|---|---:|---:|\n", threads);
+  const auto row = [&](const char* name, auto f) {
+    std::printf("| %s | %.1f | %.1f |\n", name, median_ms([&] { f(batch); }), median_ms([&] { f(tiles); }));
+  };
+  row("jpeg_trace", [](const at::Tensor& x) { ev::jpeg_trace(x); });
+  row("noise_sigma", [](const at::Tensor& x) { ev::noise_sigma(x); });
+  row("gradient_energy_ratio", [](const at::Tensor& x) { ev::gradient_energy_ratio(x); });
+  row("haze_density (full size)", [](const at::Tensor& x) { ev::haze_density(x); });
+  row("evidence_vector (all, haze at half size)", [](const at::Tensor& x) { ev::evidence_vector(x); });
+  return 0;
+}
