@@ -18,20 +18,9 @@
 
 #include "rirf/degrade.hpp"
 #include "rirf/image_io.hpp"
+#include "timing.hpp"
 
 namespace {
-
-double median_seconds(int repeats, const std::function<void()>& work) {
-  work();  // warm-up: allocator, FFT plans, libvips start
-  std::vector<double> times;
-  for (int i = 0; i < repeats; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    work();
-    times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
-}
 
 std::string cpu_model() {
   std::ifstream in("/proc/cpuinfo");
@@ -70,8 +59,8 @@ int main(int argc, char** argv) {
               static_cast<long long>(size), static_cast<long long>(size), static_cast<long long>(size),
               static_cast<long long>(size));
   const auto row = [&](const std::string& name, const rirf::DegradationPlan& plan) {
-    const double t = median_seconds(repeats, [&] { rirf::apply(image, plan); });
-    const double tb = median_seconds(repeats, [&] { rirf::apply(batch, plan); });
+    const double t = rirf::bench::median_seconds(repeats, [&] { rirf::apply(image, plan); });
+    const double tb = rirf::bench::median_seconds(repeats, [&] { rirf::apply(batch, plan); });
     std::printf("| %s | %.1f | %.1f | %.1f |\n", name.c_str(), t * 1e3, mp / t, batch_mp / tb);
   };
   for (auto type : rirf::all_degradation_types()) {
@@ -107,8 +96,8 @@ int main(int argc, char** argv) {
   const rirf::Image img = rirf::image_from_tensor(image);
   for (const char* format : {"png", "jpeg", "webp", "tiff"}) {
     std::vector<std::uint8_t> bytes;
-    const double te = median_seconds(repeats, [&] { bytes = rirf::encode_image(img, format); });
-    const double td = median_seconds(repeats, [&] { rirf::decode_image(bytes.data(), bytes.size()); });
+    const double te = rirf::bench::median_seconds(repeats, [&] { bytes = rirf::encode_image(img, format); });
+    const double td = rirf::bench::median_seconds(repeats, [&] { rirf::decode_image(bytes.data(), bytes.size()); });
     std::printf("| %s | %.0f | %.1f | %.1f | %.1f |\n", format, bytes.size() / 1024.0, te * 1e3, td * 1e3, mp / td);
   }
   return 0;

@@ -5,29 +5,11 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <thread>
-#include <vector>
 
 #include "reason/evidence.hpp"
-
-namespace {
-
-template <class F>
-double median_ms(F f) {
-  f();
-  std::vector<double> times;
-  for (int i = 0; i < 9; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    f();
-    times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
-}
-
-}  // namespace
+#include "timing.hpp"
 
 int main() {
   namespace ev = rirf::evidence;
@@ -37,7 +19,8 @@ int main() {
   const at::Tensor batch = at::rand({24, 3, 128, 128}), tiles = at::rand({4, 3, 256, 256});
   std::printf("machine: %d threads\n\n| estimator | 24 x 128² (ms) | 4 x 256² (ms) |\n|---|---:|---:|\n", threads);
   const auto row = [&](const char* name, auto f) {
-    std::printf("| %s | %.1f | %.1f |\n", name, median_ms([&] { f(batch); }), median_ms([&] { f(tiles); }));
+    std::printf("| %s | %.1f | %.1f |\n", name, 1e3 * rirf::bench::median_seconds(9, [&] { f(batch); }),
+                1e3 * rirf::bench::median_seconds(9, [&] { f(tiles); }));
   };
   row("jpeg_trace", [](const at::Tensor& x) { ev::jpeg_trace(x); });
   row("noise_sigma", [](const at::Tensor& x) { ev::noise_sigma(x); });

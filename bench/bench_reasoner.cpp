@@ -8,7 +8,6 @@
 #include <torch/version.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -22,6 +21,7 @@
 #include "rirf/diagnet.hpp"
 #include "rirf/image_io.hpp"
 #include "rirf/reasoner.hpp"
+#include "timing.hpp"
 
 namespace {
 using rirf::DegradationType;
@@ -98,18 +98,6 @@ Scores evaluate(rirf::Reasoner& reasoner, const std::vector<Sample>& samples, st
   return s;
 }
 
-double median_ms(rirf::Reasoner& reasoner, const at::Tensor& image, int repeats) {
-  reasoner.diagnose(image);
-  std::vector<double> times;
-  for (int i = 0; i < repeats; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    reasoner.diagnose(image);
-    times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -169,7 +157,7 @@ int main(int argc, char** argv) {
     if (dump) std::fprintf(dump, "backend,sample,types,type,truth_severity,present,confidence,severity\n");
     for (auto& [name, reasoner] : backends) {
       scores.push_back(evaluate(*reasoner, samples, dump));
-      speed.push_back(median_ms(*reasoner, big, 9));
+      speed.push_back(1e3 * rirf::bench::median_seconds(9, [&] { reasoner->diagnose(big); }));
     }
     if (dump) std::fclose(dump);
     std::printf("| metric | target |");
