@@ -34,7 +34,9 @@ double blur_extent(const at::Tensor& rgb) {
 double exposure_deficit(const at::Tensor& rgb) {
   const at::Tensor y = detail::luma(rgb).flatten();
   const double p97 = std::max(1e-4, std::get<0>(y.kthvalue(std::max<std::int64_t>(1, y.numel() * 97 / 100))).item<double>());
-  const auto linear = [](double v) { return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+  const auto linear = [](double v) {
+    return detail::srgb_to_linear(at::scalar_tensor(v, at::kDouble)).item<double>();
+  };
   return std::max(0.0, std::log2(linear(0.85) / linear(p97)));
 }
 
