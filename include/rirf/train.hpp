@@ -40,4 +40,39 @@ struct ReasonerTrainOptions {
 // `log` receives one progress line at a time.
 void train_reasoner(const ReasonerTrainOptions& options, const std::function<void(const std::string&)>& log);
 
+struct RestorerTrainOptions {
+  std::vector<std::string> data_dirs;  // clean photos, searched recursively
+  std::string val_dir;                 // clean validation photos (never training ones); optional
+  std::string out_dir;
+  std::vector<std::string> exclude;  // file names (no folder) left out of data_dirs
+  std::string reasoner;              // DiagNet weights whose predicted diagnosis conditions the restorer
+  bool blind = false;                // train the blind twin (no condition; the reasoner is not used)
+  int width = 16;                    // RestorerNet width (levels and blocks: RestorerNetOptions defaults)
+  int steps = 20000;
+  int batch = 8;
+  int crop = 96;
+  double lr = 1e-3;
+  double weight_decay = 1e-4;
+  int warmup = 300;
+  double ema_decay = 0.999;
+  int log_every = 25;
+  int val_every = 1000;
+  int checkpoint_every = 250;
+  double clean_probability = 0.1;  // clean inputs must come back unchanged
+  double keep_probability = 0.1;   // samples that ask the network to keep some present types
+  std::uint64_t seed = 1;
+  bool resume = false;
+  int threads = 0;  // 0: all cores
+
+  void validate() const;
+  nlohmann::json to_json() const;
+};
+
+// Trains RestorerNet (or its blind twin) on the engine's on-the-fly triples, conditioned on the
+// reasoner's *predicted* diagnosis of each degraded crop, as at inference. L1 loss, AdamW, cosine
+// schedule, EMA weights. Writes into out_dir: config.json, checkpoint.safetensors +
+// ema.safetensors + optimizer.pt + state.json (every checkpoint_every steps and at the end), and
+// restorer.safetensors (the final EMA weights).
+void train_restorer(const RestorerTrainOptions& options, const std::function<void(const std::string&)>& log);
+
 }  // namespace rirf

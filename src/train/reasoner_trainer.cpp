@@ -5,13 +5,9 @@
 // blur-kind CE + airlight L1. AdamW, linear warm-up then cosine decay.
 #include <torch/torch.h>
 
-#include <chrono>
-#include <cstdarg>
 #include <optional>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
-#include <sstream>
 
 #include "reason/diagnet_model.hpp"
 #include "reason/diagnet_weights.hpp"
@@ -20,10 +16,12 @@
 #include "rirf/file_io.hpp"
 #include "rirf/train.hpp"
 #include "train/photo_pool.hpp"
+#include "train/train_util.hpp"
 
 namespace rirf {
 namespace {
 namespace fs = std::filesystem;
+using train::fmt;
 
 struct Batch {
   torch::Tensor images, presence, severity, severity_mask, blur_kind, airlight, airlight_mask;
@@ -55,7 +53,7 @@ Batch make_batch(const std::vector<at::Tensor>& clean, const std::vector<Degrada
   b.airlight = torch::zeros({n, 3});
   b.airlight_mask = torch::zeros({n, 1});
   for (std::int64_t i = 0; i < n; ++i) {
-    degraded.push_back((apply(clean[i], plans[i]) * 255.0).round() / 255.0);
+    degraded.push_back(train::quantise(apply(clean[i], plans[i])));
     for (const auto& step : plans[i].steps) {
       const int t = static_cast<int>(step.type);
       b.presence[i][t] = 1.0;
@@ -147,20 +145,6 @@ Batch make_validation(const PhotoPool& pool, std::int64_t crop) {
   return make_batch(clean, plans);
 }
 
-void set_learning_rate(torch::optim::AdamW& optimizer, double lr) {
-  for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
-}
-
-std::string fmt(const char* format, ...) __attribute__((format(printf, 1, 2)));
-std::string fmt(const char* format, ...) {
-  char buffer[512];
-  va_list args;
-  va_start(args, format);
-  std::vsnprintf(buffer, sizeof buffer, format, args);
-  va_end(args);
-  return buffer;
-}
-
 }  // namespace
 
 void ReasonerTrainOptions::validate() const {
@@ -235,10 +219,7 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
   SampleOptions sampling;
   sampling.clean_probability = options.clean_probability;
   net->train();
-  const auto start = std::chrono::steady_clock::now();
-  const int first = step;
-  double running = 0;
-  int running_count = 0;
+  train::ProgressLine progress(step);
   while (step < options.steps) {
     std::vector<at::Tensor> clean;
     std::vector<DegradationPlan> plans;
@@ -247,27 +228,16 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
       plans.push_back(sample_plan(sampling, rng));
     }
     const Batch batch = make_batch(clean, plans);
-    const double warm = std::min(1.0, (step + 1.0) / options.warmup);
-    const double progress = static_cast<double>(step) / options.steps;
-    set_learning_rate(optimizer, options.lr * warm * 0.5 * (1.0 + std::cos(3.14159265358979 * progress)));
+    const double lr = train::cosine_learning_rate(options.lr, step, options.steps, options.warmup);
+    train::set_learning_rate(optimizer, lr);
     optimizer.zero_grad();
     const auto loss = loss_of(net->forward(batch.images), batch);
     loss.backward();
     torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
     optimizer.step();
     ++step;
-    running += loss.item<double>();
-    ++running_count;
-
-    if (step % options.log_every == 0 || step == options.steps) {
-      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      const double rate = (step - first) / std::max(elapsed, 1e-9);
-      log(fmt("step %d/%d  loss %.4f  lr %.2e  %.2f steps/s  eta %.0f min", step, options.steps,
-              running / running_count, options.lr * warm * 0.5 * (1.0 + std::cos(3.14159265358979 * progress)), rate,
-              (options.steps - step) / std::max(rate, 1e-9) / 60.0));
-      running = 0;
-      running_count = 0;
-    }
+    progress.add(loss.item<double>());
+    if (step % options.log_every == 0 || step == options.steps) log(progress.take(step, options.steps, lr));
     if (val && (step % options.val_every == 0 || step == options.steps)) {
       const Validation v = validate_on(net, *val);
       log(fmt("validation at step %d: presence accuracy %.3f, macro-F1 %.3f, clean called clean %.1f%%, "

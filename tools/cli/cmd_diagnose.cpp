@@ -1,8 +1,6 @@
 // rirf diagnose INPUT... [--backend diagnet|classical] [--weights FILE] [--json] [--out FILE]
 #include <CLI/CLI.hpp>
 
-#include <cstdlib>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -14,47 +12,12 @@
 
 namespace rirf::cli {
 namespace {
-namespace fs = std::filesystem;
-
 struct DiagnoseArgs {
   std::vector<std::string> inputs;
   std::string backend = "diagnet", weights, out;
   bool json = false;
   std::int64_t max_pixels = 0;  // set by add_max_pixels_option
 };
-
-// The shipped weights: $RIRF_MODELS_DIR, then models/ beside the binary's build or install tree.
-std::string default_weights() {
-  std::vector<fs::path> candidates;
-  if (const char* dir = std::getenv("RIRF_MODELS_DIR")) candidates.emplace_back(fs::path(dir) / "reasoner.safetensors");
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    candidates.push_back(exe.parent_path().parent_path() / "models" / "reasoner.safetensors");
-    candidates.push_back(exe.parent_path().parent_path() / "share" / "rirf" / "models" / "reasoner.safetensors");
-  }
-  std::string looked;
-  for (const auto& c : candidates) {
-    if (fs::is_regular_file(c, ec)) return c.string();
-    looked += (looked.empty() ? "" : ", ") + c.string();
-  }
-  throw Error("no reasoner weights found (looked in " + looked + "); give --weights FILE or --backend classical");
-}
-
-std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
-  std::vector<std::string> files;
-  for (const auto& input : inputs) {
-    std::error_code ec;
-    if (fs::is_directory(input, ec)) {
-      const auto listed = list_image_files(input);
-      check(!listed.empty(), "no PNG, JPEG, WebP or TIFF images in '" + input + "'");
-      files.insert(files.end(), listed.begin(), listed.end());
-    } else {
-      files.push_back(input);
-    }
-  }
-  return files;
-}
 
 void run(const DiagnoseArgs& a) {
   check(a.backend == "diagnet" || a.backend == "classical",
@@ -63,7 +26,7 @@ void run(const DiagnoseArgs& a) {
   const auto files = expand_inputs(a.inputs);
   const std::unique_ptr<Reasoner> reasoner = a.backend == "classical"
                                                  ? make_classical_reasoner()
-                                                 : load_diagnet_reasoner(a.weights.empty() ? default_weights() : a.weights);
+                                                 : load_diagnet_reasoner(a.weights.empty() ? shipped_model("reasoner.safetensors", "give --weights FILE or --backend classical") : a.weights);
   LoadOptions load;
   load.max_pixels = a.max_pixels;
   std::string output;

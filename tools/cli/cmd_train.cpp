@@ -1,5 +1,7 @@
 // rirf train reasoner --data DIR [--data DIR] --out DIR [--val DIR] [--exclude NAME] [--init FILE]
 //                     [--steps --batch --crop --resume]
+// rirf train restorer --data DIR [--data DIR] --out DIR (--reasoner FILE | --blind) [--val DIR]
+//                     [--width --steps --batch --crop --lr --ema --resume]
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -31,6 +33,28 @@ void register_train(CLI::App& app) {
       ->check(CLI::Range(1, 1'000'000));
   cmd->add_flag("--resume", o->resume, "continue from the checkpoint in --out");
   cmd->callback([o] { train_reasoner(*o, [](const std::string& line) { spdlog::info("{}", line); }); });
+
+  auto r = std::make_shared<RestorerTrainOptions>();
+  CLI::App* rcmd = train->add_subcommand("restorer", "Train RestorerNet (or its blind twin) on synthetic degradations of clean photos");
+  rcmd->add_option("--data", r->data_dirs, "folder(s) of clean photos, searched recursively")->required();
+  rcmd->add_option("--out", r->out_dir, "run folder: config, checkpoints, weights")->required();
+  rcmd->add_option("--val", r->val_dir, "folder of clean validation photos (never training ones)");
+  rcmd->add_option("--exclude", r->exclude, "leave out training files with this name (no folder); repeatable");
+  rcmd->add_option("--reasoner", r->reasoner, "DiagNet weights whose predicted diagnosis conditions the restorer")
+      ->check(CLI::ExistingFile);
+  rcmd->add_flag("--blind", r->blind, "train the blind twin (same body, no diagnosis)");
+  rcmd->add_option("--width", r->width, "channels at full resolution (default 16)")->check(CLI::Range(4, 256));
+  rcmd->add_option("--steps", r->steps, "optimiser steps (default 20000)")->check(CLI::Range(1, 10'000'000));
+  rcmd->add_option("--batch", r->batch, "crops per step (default 8)")->check(CLI::Range(1, 4096));
+  rcmd->add_option("--crop", r->crop, "crop size in px, a multiple of 8 (default 96)")->check(CLI::Range(32, 1024));
+  rcmd->add_option("--lr", r->lr, "peak learning rate (default 1e-3)")->check(CLI::Range(1e-7, 1.0));
+  rcmd->add_option("--ema", r->ema_decay, "EMA decay of the saved weights (default 0.999)")->check(CLI::Range(0.0, 0.99999));
+  rcmd->add_option("--seed", r->seed, "seed for weights and data (default 1)");
+  rcmd->add_option("--val-every", r->val_every, "validate every N steps (default 1000)")->check(CLI::Range(1, 1'000'000));
+  rcmd->add_option("--checkpoint-every", r->checkpoint_every, "checkpoint every N steps (default 250)")
+      ->check(CLI::Range(1, 1'000'000));
+  rcmd->add_flag("--resume", r->resume, "continue from the checkpoint in --out");
+  rcmd->callback([r] { train_restorer(*r, [](const std::string& line) { spdlog::info("{}", line); }); });
 }
 
 }  // namespace rirf::cli

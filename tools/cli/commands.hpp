@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -13,6 +15,13 @@ namespace rirf::cli {
 // --max-pixels, shared by every command that reads images.
 void add_max_pixels_option(CLI::App& cmd, std::int64_t& max_pixels);
 
+// A shipped model file: $RIRF_MODELS_DIR, then models/ beside the binary's build or install
+// tree. Throws Error saying where it looked and which flag to give instead.
+std::string shipped_model(const std::string& file_name, const std::string& hint);
+// Files as given, folders replaced by the images directly inside them (sorted).
+std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs);
+
+void register_restore(CLI::App& app);
 void register_degrade(CLI::App& app);
 void register_synth(CLI::App& app);
 void register_eval(CLI::App& app);

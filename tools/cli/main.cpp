@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   rirf::cli::register_eval(app);
   rirf::cli::register_train(app);
   rirf::cli::register_diagnose(app);
+  rirf::cli::register_restore(app);
   spdlog::set_pattern("%v");
   try {
     app.parse(argc, argv);  // subcommand callbacks run inside parse

@@ -1,0 +1,43 @@
+// The restorer: turns a degraded image and its diagnosis into the restored image. One network
+// for all degradations (RestorerNet, src/restore/restorer_model.hpp), conditioned on the
+// diagnosis, or its blind twin; tiled so that memory is bounded for any image size.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rirf/diagnosis.hpp"
+
+namespace rirf {
+
+struct RestoreOptions {
+  std::int64_t tile = 512;    // tile side in px (inference memory grows with its square)
+  std::int64_t overlap = 64;  // px shared by neighbouring tiles (>= the network's reach: exact away from seams)
+  double strength = 1.0;      // 0: the input unchanged, 1: the full restoration; in between: a blend
+  // Types to undo; empty: every type the diagnosis finds. The others are left in the image (the
+  // network was trained to keep what it is told to keep, e.g. grain or haze on purpose).
+  std::vector<DegradationType> only;
+
+  void validate() const;  // throws Error naming the bad field and value
+};
+
+class Restorer {
+ public:
+  virtual ~Restorer() = default;
+  // image: [1, 3, H, W] in [0, 1]. Returns [1, 3, H, W] in [0, 1]. progress(done, total) per tile.
+  virtual at::Tensor restore(const at::Tensor& image, const Diagnosis& diagnosis, const RestoreOptions& options,
+                             const std::function<void(int, int)>& progress = {}) = 0;
+  virtual bool conditioned() const = 0;  // false: the blind twin (ignores the diagnosis)
+  virtual double macs_per_pixel() const = 0;
+  virtual std::string describe() const = 0;  // e.g. "RestorerNet width 16, levels 3, 0.57M parameters"
+};
+
+// Loads weights saved by `rirf train restorer` (the network's shape is in the file's metadata);
+// throws Error naming the file and what is wrong with it.
+std::unique_ptr<Restorer> load_restorer(const std::string& weights_path);
+
+}  // namespace rirf

@@ -1,0 +1,33 @@
+#include "restore/condition.hpp"
+
+#include <string>
+
+namespace rirf {
+
+Condition condition_from_diagnosis(const Diagnosis& diagnosis, const KeepMask& keep) {
+  Condition c{};
+  for (auto type : all_degradation_types()) {
+    const int t = static_cast<int>(type);
+    const Finding& f = diagnosis.finding(type);
+    c[kConditionPerType * t] = static_cast<float>(f.present ? f.confidence : 1.0 - f.confidence);
+    c[kConditionPerType * t + 1] = static_cast<float>(f.present ? f.severity / 100.0 : 0.0);
+    c[kConditionPerType * t + 2] = keep[t] ? 1.0f : 0.0f;
+  }
+  constexpr int kBlurKind = kConditionPerType * kNumDegradationTypes, kAirlight = kBlurKind + 3;
+  const Finding& blur = diagnosis.finding(DegradationType::blur);
+  if (blur.present && blur.factors.contains("kind") && blur.factors["kind"].is_string()) {
+    static const char* const kinds[] = {"gaussian", "defocus", "motion"};
+    const std::string kind = blur.factors["kind"].get<std::string>();
+    for (int k = 0; k < 3; ++k)
+      if (kind == kinds[k]) c[kBlurKind + k] = 1.0f;
+  }
+  const Finding& haze = diagnosis.finding(DegradationType::haze);
+  if (haze.present && haze.factors.contains("airlight") && haze.factors["airlight"].is_array() &&
+      haze.factors["airlight"].size() == 3) {
+    for (int k = 0; k < 3; ++k)
+      if (haze.factors["airlight"][k].is_number()) c[kAirlight + k] = haze.factors["airlight"][k].get<float>();
+  }
+  return c;
+}
+
+}  // namespace rirf

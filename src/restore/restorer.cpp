@@ -1,0 +1,70 @@
+// The Restorer behind `rirf restore`: RestorerNet over blended tiles, in inference mode,
+// channels-last (faster convolutions on this CPU, see docs/restorer.md).
+#include <torch/torch.h>
+
+#include <algorithm>
+
+#include "restore/condition.hpp"
+#include "restore/restorer_weights.hpp"
+#include "restore/tiling.hpp"
+#include "rirf/error.hpp"
+#include "rirf/restorer.hpp"
+
+namespace rirf {
+
+void RestoreOptions::validate() const {
+  check(tile >= 64 && tile <= 8192, "restore: --tile must be in [64, 8192], got " + std::to_string(tile));
+  check(overlap >= 0 && overlap <= tile / 2,
+        "restore: --overlap must be in [0, tile / 2], got " + std::to_string(overlap));
+  check(strength >= 0 && strength <= 1, "restore: --strength must be in [0, 1], got " + std::to_string(strength));
+}
+
+namespace {
+
+class NetRestorer : public Restorer {
+ public:
+  explicit NetRestorer(RestorerNet net) : net_(std::move(net)) { net_->eval(); }
+
+  at::Tensor restore(const at::Tensor& image, const Diagnosis& diagnosis, const RestoreOptions& options,
+                     const std::function<void(int, int)>& progress) override {
+    options.validate();
+    check(image.dim() == 4 && image.size(0) == 1 && image.size(1) == 3, "restore: expected an image [1, 3, H, W]");
+    torch::InferenceMode guard;
+    KeepMask keep{};
+    if (!options.only.empty())
+      for (auto type : all_degradation_types())
+        keep[static_cast<int>(type)] = std::find(options.only.begin(), options.only.end(), type) == options.only.end();
+    Condition values = condition_from_diagnosis(diagnosis, keep);
+    const at::Tensor condition = torch::from_blob(values.data(), {1, kConditionSize}, torch::kFloat).clone();
+    const at::Tensor x = image.to(at::kCPU, at::kFloat).clamp(0, 1);
+    const auto run = [&](const at::Tensor& tile) {
+      return net_->forward(tile.contiguous(at::MemoryFormat::ChannelsLast), condition).contiguous();
+    };
+    at::Tensor out = run_tiled(x, options.tile, options.overlap, std::int64_t{1} << net_->options().levels(), run, progress);
+    if (options.strength != 1.0) out = x + options.strength * (out - x);
+    return out.clamp_(0, 1);
+  }
+
+  bool conditioned() const override { return net_->options().conditioned; }
+  double macs_per_pixel() const override { return net_->macs_per_pixel(); }
+  std::string describe() const override {
+    std::int64_t count = 0;
+    for (const auto& p : net_->parameters()) count += p.numel();
+    const auto& o = net_->options();
+    char text[160];
+    std::snprintf(text, sizeof text, "RestorerNet%s, width %d, %d levels, %.2fM parameters, %.1f kMAC/px",
+                  o.conditioned ? "" : " (blind twin)", o.width, o.levels(), count / 1e6, macs_per_pixel() / 1e3);
+    return text;
+  }
+
+ private:
+  RestorerNet net_;
+};
+
+}  // namespace
+
+std::unique_ptr<Restorer> load_restorer(const std::string& weights_path) {
+  return std::make_unique<NetRestorer>(load_restorer_net(weights_path));
+}
+
+}  // namespace rirf

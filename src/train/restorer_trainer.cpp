@@ -1,0 +1,250 @@
+// `rirf train restorer`: RestorerNet on the engine's on-the-fly (degraded, clean, plan) triples.
+// Each sample: a random crop of a clean photo, a sampled plan (some clean: those must come back
+// unchanged), quantised to 8 bits like a real file. The condition is the frozen reasoner's
+// *predicted* diagnosis of the degraded crop, as at inference, so the restorer learns to use an
+// imperfect diagnosis. Some samples ask to keep some present types: their target still has
+// those degradations (the plan applied without the others), and the condition flags them.
+// Loss: L1. AdamW (NAFNet's betas 0.9, 0.9), warm-up then cosine, EMA of the weights.
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <optional>
+
+#include "reason/diagnet_model.hpp"
+#include "reason/diagnet_weights.hpp"
+#include "restore/condition.hpp"
+#include "restore/restorer_weights.hpp"
+#include "rirf/error.hpp"
+#include "rirf/file_io.hpp"
+#include "rirf/metrics.hpp"
+#include "rirf/train.hpp"
+#include "train/photo_pool.hpp"
+#include "train/train_util.hpp"
+
+namespace rirf {
+namespace {
+namespace fs = std::filesystem;
+using train::fmt;
+
+struct Pairs {
+  at::Tensor degraded, target;
+  std::vector<KeepMask> keep;
+  std::vector<std::string> task;  // validation only: which suite the sample belongs to
+};
+
+// The target of a sample that keeps some types: the plan applied with only those steps (same
+// seeds, so a kept noise or rain pattern is the one in the input).
+DegradationPlan kept_steps(const DegradationPlan& plan, const KeepMask& keep) {
+  DegradationPlan kept;
+  for (const auto& step : plan.steps)
+    if (keep[static_cast<int>(step.type)]) kept.steps.push_back(step);
+  return kept;
+}
+
+// The condition of each sample: the reasoner's diagnosis of the degraded crop, plus the keep flags.
+at::Tensor conditions(DiagNet& reasoner, const Pairs& pairs) {
+  torch::NoGradGuard no_grad;
+  const at::Tensor out = reasoner->forward(pairs.degraded);
+  at::Tensor c = torch::empty({out.size(0), kConditionSize});
+  for (std::int64_t i = 0; i < out.size(0); ++i) {
+    Condition values = condition_from_diagnosis(decode_outputs(out[i]), pairs.keep[i]);
+    c[i] = torch::from_blob(values.data(), {kConditionSize}, torch::kFloat).clone();
+  }
+  return c;
+}
+
+// The fixed validation set: centre crops of the validation photos, each clean, at noise
+// severity 45 (sigma 25), every other single type at severity 50, and one 2-3-type composite.
+Pairs make_validation(const PhotoPool& pool, std::int64_t crop) {
+  std::vector<at::Tensor> degraded, target;
+  Pairs p;
+  std::uint64_t index = 0;
+  for (std::size_t i = 0; i < pool.size(); ++i) {
+    const at::Tensor x = pool.center_crop(i, crop);
+    std::vector<std::pair<std::string, DegradationPlan>> plans{{"clean", {}}};
+    for (auto type : all_degradation_types()) {
+      Rng rng(derive_seed(0x7E57, index++));
+      plans.push_back({type_name(type), {{make_step(type, type == DegradationType::noise ? 45 : 50, rng)}}});
+    }
+    Rng rng(derive_seed(0x7E57, index++));
+    SampleOptions composite;
+    composite.min_count = 2;
+    plans.push_back({"mixed", sample_plan(composite, rng)});
+    for (const auto& [task, plan] : plans) {
+      degraded.push_back(train::quantise(apply(x, plan)));
+      target.push_back(x);
+      p.keep.push_back({});
+      p.task.push_back(task);
+    }
+  }
+  p.degraded = torch::cat(degraded, 0);
+  p.target = torch::cat(target, 0);
+  return p;
+}
+
+void update_ema(RestorerNet& ema, RestorerNet& net, double decay) {
+  torch::NoGradGuard no_grad;
+  const auto target = ema->parameters();
+  const auto source = net->parameters();
+  for (std::size_t i = 0; i < target.size(); ++i) target[i].mul_(decay).add_(source[i], 1.0 - decay);
+}
+
+void copy_parameters(RestorerNet& to, RestorerNet& from) { update_ema(to, from, 0.0); }
+
+}  // namespace
+
+void RestorerTrainOptions::validate() const {
+  check(!data_dirs.empty(), "train: give at least one --data folder");
+  check(!out_dir.empty(), "train: give --out");
+  check(blind || !reasoner.empty(), "train: give --reasoner (or --blind for the blind twin)");
+  check(width >= 4 && width <= 256, "train: --width must be in [4, 256]");
+  check(steps > 0, "train: --steps must be positive");
+  check(batch > 0 && batch <= 4096, "train: --batch must be in [1, 4096]");
+  check(crop >= 32 && crop <= 1024 && crop % 8 == 0, "train: --crop must be a multiple of 8 in [32, 1024]");
+  check(lr > 0 && lr < 1, "train: --lr must be in (0, 1)");
+  check(ema_decay >= 0 && ema_decay < 1, "train: --ema must be in [0, 1)");
+  check(clean_probability >= 0 && clean_probability <= 1, "train: clean probability must be in [0, 1]");
+  check(keep_probability >= 0 && keep_probability <= 1, "train: keep probability must be in [0, 1]");
+}
+
+nlohmann::json RestorerTrainOptions::to_json() const {
+  return {{"data_dirs", data_dirs}, {"val_dir", val_dir}, {"out_dir", out_dir}, {"exclude", exclude},
+          {"reasoner", reasoner}, {"blind", blind}, {"width", width}, {"steps", steps}, {"batch", batch},
+          {"crop", crop}, {"lr", lr}, {"weight_decay", weight_decay}, {"warmup", warmup}, {"ema_decay", ema_decay},
+          {"log_every", log_every}, {"val_every", val_every}, {"checkpoint_every", checkpoint_every},
+          {"clean_probability", clean_probability}, {"keep_probability", keep_probability}, {"seed", seed},
+          {"threads", threads}};
+}
+
+void train_restorer(const RestorerTrainOptions& options, const std::function<void(const std::string&)>& log) {
+  options.validate();
+  const fs::path out(options.out_dir);
+  if (options.threads > 0) at::set_num_threads(options.threads);
+  torch::manual_seed(static_cast<std::uint64_t>(options.seed));  // initial weights
+
+  // Bad data or reasoner weights fail before anything is written.
+  const PhotoPool pool(options.data_dirs, options.crop, options.exclude);
+  DiagNet reasoner;
+  if (!options.blind) load_diagnet_weights(reasoner, options.reasoner);
+  reasoner->eval();
+  RestorerNetOptions net_options;
+  net_options.width = options.width;
+  net_options.conditioned = !options.blind;
+  RestorerNet net(net_options), ema(net_options);
+  copy_parameters(ema, net);
+  ensure_directory(options.out_dir);
+  log(fmt("training photos: %zu", pool.size()));
+  std::optional<Pairs> val;
+  if (!options.val_dir.empty()) {
+    val = make_validation(PhotoPool({options.val_dir}, 128), 128);
+    log(fmt("validation samples: %lld (128 px centre crops)", static_cast<long long>(val->degraded.size(0))));
+  }
+
+  torch::optim::AdamW optimizer(net->parameters(),
+                                torch::optim::AdamWOptions(options.lr).weight_decay(options.weight_decay).betas({0.9, 0.9}));
+  int step = 0;
+  Rng rng(options.seed);
+  // A checkpointed network must have the shape this run builds.
+  const auto load_into = [&](RestorerNet& to, const fs::path& path) {
+    RestorerNet loaded = load_restorer_net(path.string());
+    check(loaded->options().to_json() == net_options.to_json(),
+          "cannot resume: '" + path.string() + "' holds a different network (" + loaded->options().to_json().dump() + ")");
+    copy_parameters(to, loaded);
+  };
+  if (options.resume) {
+    const auto state_path = out / "state.json";
+    check(fs::exists(state_path), "cannot resume: no checkpoint in '" + options.out_dir + "'");
+    const auto state = nlohmann::json::parse(read_file_text(state_path.string()));
+    load_into(net, out / "checkpoint.safetensors");
+    load_into(ema, out / "ema.safetensors");
+    torch::load(optimizer, (out / "optimizer.pt").string());
+    step = state.at("step").get<int>();
+    rng = Rng(state.at("rng").get<std::uint64_t>());
+    log(fmt("resumed at step %d", step));
+  }
+  nlohmann::json config = options.to_json();
+  config["model"] = net_options.to_json();
+  std::int64_t parameters = 0;
+  for (const auto& p : net->parameters()) parameters += p.numel();
+  config["parameters"] = parameters;
+  write_file_atomic((out / "config.json").string(), config.dump(2) + "\n");
+  log(fmt("RestorerNet%s: %.2fM parameters, %.1f kMAC per pixel", options.blind ? " (blind twin)" : "",
+          parameters / 1e6, net->macs_per_pixel() / 1e3));
+
+  const auto save_checkpoint = [&] {
+    const std::map<std::string, std::string> meta{{"step", std::to_string(step)}};
+    save_restorer_net(net, (out / "checkpoint.safetensors").string(), meta);
+    save_restorer_net(ema, (out / "ema.safetensors").string(), meta);
+    torch::save(optimizer, (out / "optimizer.pt").string());
+    write_file_atomic((out / "state.json").string(), nlohmann::json({{"step", step}, {"rng", rng.state()}}).dump(2) + "\n");
+  };
+
+  const auto validate_now = [&] {
+    torch::NoGradGuard no_grad;
+    ema->eval();
+    const at::Tensor condition = options.blind ? at::Tensor() : conditions(reasoner, *val);
+    std::map<std::string, std::pair<double, int>> psnr;  // task -> (sum, count)
+    for (std::int64_t i = 0; i < val->degraded.size(0); i += 16) {
+      const std::int64_t end = std::min<std::int64_t>(i + 16, val->degraded.size(0));
+      const at::Tensor restored =
+          ema->forward(val->degraded.slice(0, i, end), options.blind ? at::Tensor() : condition.slice(0, i, end))
+              .clamp(0, 1);
+      for (std::int64_t k = i; k < end; ++k) {
+        auto& [sum, count] = psnr[val->task[k]];
+        sum += rirf::psnr(train::quantise(restored[k - i].unsqueeze(0)), val->target[k].unsqueeze(0));
+        ++count;
+      }
+    }
+    ema->train();
+    std::string line = fmt("validation at step %d (EMA weights), PSNR dB:", step);
+    double total = 0;
+    int tasks = 0;
+    for (const auto& [task, sc] : psnr) {
+      line += fmt(" %s %.2f", task.c_str(), sc.first / sc.second);
+      if (task != "clean") total += sc.first / sc.second, ++tasks;
+    }
+    log(line + fmt("; degraded-task average %.2f", total / std::max(1, tasks)));
+  };
+
+  SampleOptions sampling;
+  sampling.clean_probability = options.clean_probability;
+  net->train();
+  train::ProgressLine progress(step);
+  while (step < options.steps) {
+    std::vector<at::Tensor> degraded, target;
+    Pairs batch;
+    for (int i = 0; i < options.batch; ++i) {
+      const at::Tensor clean = pool.random_crop(rng, options.crop);
+      const DegradationPlan plan = sample_plan(sampling, rng);
+      KeepMask keep{};
+      if (!plan.steps.empty() && rng.bernoulli(options.keep_probability))
+        for (const auto& s : plan.steps) keep[static_cast<int>(s.type)] = rng.bernoulli(0.5);
+      const DegradationPlan kept = kept_steps(plan, keep);
+      degraded.push_back(train::quantise(apply(clean, plan)));
+      target.push_back(kept.steps.empty() ? clean : train::quantise(apply(clean, kept)));
+      batch.keep.push_back(keep);
+    }
+    batch.degraded = torch::cat(degraded, 0);
+    batch.target = torch::cat(target, 0);
+    const at::Tensor condition = options.blind ? at::Tensor() : conditions(reasoner, batch);
+    const double lr = train::cosine_learning_rate(options.lr, step, options.steps, options.warmup);
+    train::set_learning_rate(optimizer, lr);
+    optimizer.zero_grad();
+    const at::Tensor restored =
+        net->forward(batch.degraded.contiguous(at::MemoryFormat::ChannelsLast), condition);
+    const at::Tensor loss = torch::l1_loss(restored, batch.target);
+    loss.backward();
+    torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
+    optimizer.step();
+    update_ema(ema, net, options.ema_decay);
+    ++step;
+    progress.add(loss.item<double>());
+    if (step % options.log_every == 0 || step == options.steps) log(progress.take(step, options.steps, lr));
+    if (val && (step % options.val_every == 0 || step == options.steps)) validate_now();
+    if (step % options.checkpoint_every == 0 || step == options.steps) save_checkpoint();
+  }
+  save_restorer_net(ema, (out / "restorer.safetensors").string(), {{"step", std::to_string(step)}});
+  log("wrote " + (out / "restorer.safetensors").string());
+}
+
+}  // namespace rirf

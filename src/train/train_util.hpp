@@ -1,0 +1,38 @@
+// Internal: pieces every trainer shares: the learning-rate schedule, progress text, the run
+// folder's state file, and degraded training pairs quantised like a real file.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "rirf/degrade.hpp"
+
+namespace rirf::train {
+
+std::string fmt(const char* format, ...) __attribute__((format(printf, 1, 2)));
+
+// Linear warm-up over `warmup` steps, then cosine decay from `peak` to 0 at `steps`.
+double cosine_learning_rate(double peak, int step, int steps, int warmup);
+void set_learning_rate(torch::optim::AdamW& optimizer, double lr);
+
+// 8-bit quantisation, as a degraded image would be stored.
+at::Tensor quantise(const at::Tensor& x);
+
+// "step 120/6000  loss 0.1234  lr 1.00e-03  4.21 steps/s  eta 23 min"
+class ProgressLine {
+ public:
+  explicit ProgressLine(int first_step) : first_(first_step), start_(std::chrono::steady_clock::now()) {}
+  void add(double loss) { running_ += loss, ++count_; }
+  std::string take(int step, int steps, double lr);  // resets the running loss
+
+ private:
+  int first_;
+  std::chrono::steady_clock::time_point start_;
+  double running_ = 0;
+  int count_ = 0;
+};
+
+}  // namespace rirf::train

@@ -1,0 +1,193 @@
+// The restorer: network shapes, tiling, the condition vector, weights files and options.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+
+#include "restore/condition.hpp"
+#include "restore/restorer_model.hpp"
+#include "restore/restorer_weights.hpp"
+#include "restore/tiling.hpp"
+#include "rirf/restorer.hpp"
+#include "rirf/safetensors.hpp"
+#include "test_util.hpp"
+
+namespace rirf {
+namespace {
+
+// A small network whose blocks all contribute: NAFNet's residual scales start at zero, which
+// would make every block the identity and the tiling test trivially local.
+RestorerNet busy_net(bool conditioned, int width = 8) {
+  torch::manual_seed(7);
+  RestorerNetOptions o;
+  o.width = width;
+  o.conditioned = conditioned;
+  RestorerNet net(o);
+  torch::NoGradGuard no_grad;
+  for (auto& item : net->named_parameters()) {
+    const auto& name = item.key();
+    if (name.find("beta") != std::string::npos || name.find("gamma") != std::string::npos ||
+        name.find("film") != std::string::npos)
+      item.value().normal_(0, 0.5);
+  }
+  net->eval();
+  return net;
+}
+
+at::Tensor random_condition(std::int64_t n) { return torch::rand({n, kConditionSize}); }
+
+TEST(RestorerNet, AnyOddSizeComesBackTheSameSize) {
+  RestorerNet net = busy_net(true);
+  torch::NoGradGuard no_grad;
+  for (auto [h, w] : std::vector<std::pair<int, int>>{{7, 9}, {13, 5}, {1, 1}, {33, 64}}) {
+    const at::Tensor x = torch::rand({2, 3, h, w});
+    const at::Tensor y = net->forward(x, random_condition(2));
+    EXPECT_EQ(y.sizes(), x.sizes()) << h << "x" << w;
+    EXPECT_TRUE(torch::isfinite(y).all().item<bool>());
+  }
+}
+
+TEST(RestorerNet, ConditionChangesTheOutputAndTheBlindTwinIgnoresIt) {
+  torch::NoGradGuard no_grad;
+  const at::Tensor x = torch::rand({1, 3, 24, 24});
+  RestorerNet conditioned = busy_net(true);
+  EXPECT_GT((conditioned->forward(x, torch::zeros({1, kConditionSize})) -
+             conditioned->forward(x, torch::ones({1, kConditionSize}))).abs().max().item<double>(), 1e-3);
+  RestorerNet blind = busy_net(false);
+  EXPECT_TRUE(blind->forward(x, {}).equal(blind->forward(x, torch::ones({1, kConditionSize}))));
+  EXPECT_THROW(conditioned->forward(x, torch::zeros({1, 5})), Error);
+}
+
+TEST(RestorerNet, ChannelsLastGivesTheSameResult) {
+  RestorerNet net = busy_net(true);
+  torch::NoGradGuard no_grad;
+  const at::Tensor x = torch::rand({1, 3, 40, 56}), c = random_condition(1);
+  const at::Tensor a = net->forward(x, c), b = net->forward(x.contiguous(at::MemoryFormat::ChannelsLast), c);
+  EXPECT_LT((a - b).abs().max().item<double>(), 1e-5);
+}
+
+TEST(Tiling, SpansCoverOverlapAndStayOnTheGrid) {
+  for (std::int64_t size : {1, 7, 64, 65, 200, 513, 1000}) {
+    const auto spans = tile_spans(size, 64, 16, 8);
+    ASSERT_FALSE(spans.empty());
+    EXPECT_EQ(spans.front().begin, 0);
+    EXPECT_EQ(spans.back().end, size);
+    for (std::size_t i = 0; i < spans.size(); ++i) {
+      EXPECT_EQ(spans[i].begin % 8, 0) << size;
+      EXPECT_LE(spans[i].end - spans[i].begin, 64 + 7) << size;
+      if (i > 0) {
+        EXPECT_GE(spans[i - 1].end - spans[i].begin, 16) << size;
+        EXPECT_GT(spans[i].begin, spans[i - 1].begin) << size;
+      }
+    }
+  }
+}
+
+TEST(Tiling, EqualsOnePassAwayFromSeams) {
+  RestorerNet net = busy_net(true);
+  torch::NoGradGuard no_grad;
+  torch::manual_seed(3);
+  const std::int64_t h = 203, w = 170, tile = 128, overlap = 64;
+  const at::Tensor x = torch::rand({1, 3, h, w}), c = random_condition(1);
+  const at::Tensor whole = net->forward(x, c);
+  const at::Tensor tiled = run_tiled(x, tile, overlap, 8, [&](const at::Tensor& t) { return net->forward(t, c); });
+  // Pixels covered by exactly one tile along both axes are away from every seam.
+  const auto once = [](std::int64_t size, std::int64_t t, std::int64_t o) {
+    at::Tensor count = torch::zeros({size});
+    for (const auto& s : tile_spans(size, t, o, 8)) count.slice(0, s.begin, s.end) += 1;
+    return count == 1;
+  };
+  const at::Tensor mask = once(h, tile, overlap).view({1, 1, h, 1}) & once(w, tile, overlap).view({1, 1, 1, w});
+  ASSERT_GT(mask.sum().item<std::int64_t>(), 1000);
+  const at::Tensor diff = (whole - tiled).abs().masked_select(mask.expand_as(whole));
+  EXPECT_LT(diff.max().item<double>(), 1e-4);
+  // In the seams the blend stays close to the one-pass result (same network, shared context).
+  EXPECT_LT((whole - tiled).abs().mean().item<double>(), 1e-2);
+}
+
+TEST(Condition, CarriesProbabilitySeverityKeepAndFactors) {
+  Diagnosis d;
+  Finding& noise = d.finding(DegradationType::noise);
+  noise.present = true, noise.confidence = 0.9, noise.severity = 40;
+  Finding& blur = d.finding(DegradationType::blur);
+  blur.present = true, blur.confidence = 0.8, blur.severity = 20, blur.factors = {{"kind", "motion"}};
+  Finding& haze = d.finding(DegradationType::haze);
+  haze.present = false, haze.confidence = 0.7;
+  KeepMask keep{};
+  keep[static_cast<int>(DegradationType::blur)] = true;
+  const Condition c = condition_from_diagnosis(d, keep);
+  EXPECT_FLOAT_EQ(c[0], 0.9f);
+  EXPECT_FLOAT_EQ(c[1], 0.4f);
+  EXPECT_FLOAT_EQ(c[2], 0.0f);
+  EXPECT_FLOAT_EQ(c[3], 0.8f);
+  EXPECT_FLOAT_EQ(c[5], 1.0f);                        // keep blur
+  EXPECT_NEAR(c[3 * 3], 0.3f, 1e-6);                  // haze absent with confidence 0.7
+  EXPECT_FLOAT_EQ(c[3 * 3 + 1], 0.0f);                // no severity when absent
+  EXPECT_FLOAT_EQ(c[kConditionPerType * 6 + 2], 1.0f);  // blur kind: motion
+  EXPECT_FLOAT_EQ(c[kConditionPerType * 6 + 3], 0.0f);  // no airlight without haze
+}
+
+TEST(RestorerWeights, RoundTripAndClearErrors) {
+  RestorerNet net = busy_net(true);
+  const std::string path = test::temp_path("restore", "w.safetensors");
+  save_restorer_net(net, path, {{"step", "3"}});
+  RestorerNet loaded = load_restorer_net(path);
+  torch::NoGradGuard no_grad;
+  const at::Tensor x = torch::rand({1, 3, 16, 16}), c = random_condition(1);
+  EXPECT_TRUE(net->forward(x, c).equal(loaded->forward(x, c)));
+
+  TensorFile file = load_safetensors(path);
+  const std::string bad = test::temp_path("restore", "bad.safetensors");
+  TensorFile wrong_model = file;
+  wrong_model.metadata["model"] = "rirf.DiagNet";
+  save_safetensors(bad, wrong_model);
+  test::expect_error_containing([&] { load_restorer_net(bad); }, "not a RestorerNet file");
+  TensorFile no_config = file;
+  no_config.metadata.erase("config");
+  save_safetensors(bad, no_config);
+  test::expect_error_containing([&] { load_restorer_net(bad); }, "no 'config'");
+  TensorFile bad_config = file;
+  bad_config.metadata["config"] = R"({"width": 1000})";
+  save_safetensors(bad, bad_config);
+  test::expect_error_containing([&] { load_restorer_net(bad); }, "restorer config");
+  TensorFile wrong_shape = file;
+  wrong_shape.tensors["intro.weight"] = torch::zeros({3, 3, 3, 3});
+  save_safetensors(bad, wrong_shape);
+  test::expect_error_containing([&] { load_restorer_net(bad); }, "tensor 'intro.weight' has shape");
+  TensorFile missing = file;
+  missing.tensors.erase("ending.bias");
+  save_safetensors(bad, missing);
+  test::expect_error_containing([&] { load_restorer_net(bad); }, "tensor 'ending.bias' is missing");
+  std::filesystem::remove(path);
+  std::filesystem::remove(bad);
+}
+
+TEST(Restorer, StrengthZeroKeepsTheInputAndOptionsAreChecked) {
+  RestorerNet net = busy_net(true);
+  const std::string path = test::temp_path("restore", "s.safetensors");
+  save_restorer_net(net, path, {});
+  const auto restorer = load_restorer(path);
+  EXPECT_TRUE(restorer->conditioned());
+  EXPECT_GT(restorer->macs_per_pixel(), 0);
+  const at::Tensor x = torch::rand({1, 3, 21, 30});
+  RestoreOptions keep_all;
+  keep_all.strength = 0;
+  EXPECT_LT((restorer->restore(x, Diagnosis{}, keep_all) - x).abs().max().item<double>(), 1e-6);
+  const at::Tensor full = restorer->restore(x, Diagnosis{}, {});
+  EXPECT_EQ(full.sizes(), x.sizes());
+  EXPECT_GE(full.min().item<double>(), 0.0);
+  EXPECT_LE(full.max().item<double>(), 1.0);
+  RestoreOptions bad;
+  bad.strength = 1.5;
+  test::expect_error_containing([&] { restorer->restore(x, Diagnosis{}, bad); }, "--strength");
+  bad = {};
+  bad.tile = 16;
+  test::expect_error_containing([&] { restorer->restore(x, Diagnosis{}, bad); }, "--tile");
+  bad = {};
+  bad.overlap = 400;
+  test::expect_error_containing([&] { restorer->restore(x, Diagnosis{}, bad); }, "--overlap");
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace rirf

@@ -1,0 +1,127 @@
+// rirf restore INPUT... -o OUT [--diagnosis-out FILE] [--backend diagnet|classical] [--reasoner FILE]
+//              [--weights FILE] [--tile N] [--overlap N] [--strength S] [--only TYPE,...]
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "commands.hpp"
+#include "rirf/diagnet.hpp"
+#include "rirf/error.hpp"
+#include "rirf/file_io.hpp"
+#include "rirf/image_io.hpp"
+#include "rirf/restorer.hpp"
+
+namespace rirf::cli {
+namespace {
+namespace fs = std::filesystem;
+
+struct RestoreArgs {
+  std::vector<std::string> inputs, only;
+  std::string output, diagnosis_out, backend = "diagnet", reasoner_weights, weights;
+  RestoreOptions options;
+  std::int64_t max_pixels = 0;  // set by add_max_pixels_option
+};
+
+// "noise severe 62 -> none; haze moderate 40 -> mild 12"
+std::string before_after(const Diagnosis& before, const Diagnosis& after) {
+  std::string text;
+  for (auto type : all_degradation_types()) {
+    const Finding &b = before.finding(type), &a = after.finding(type);
+    if (!b.present && !a.present) continue;
+    char part[160];
+    std::snprintf(part, sizeof part, "%s%s %s %.0f -> %s %.0f", text.empty() ? "" : "; ", type_name(type),
+                  level_name(b.level()), b.severity, level_name(a.level()), a.severity);
+    text += part;
+  }
+  return text.empty() ? "clean before and after" : text;
+}
+
+// Where each input's result goes: OUT itself for one file input, else OUT/<name>.png.
+std::vector<std::string> output_paths(const std::vector<std::string>& files, const std::string& out, bool folder) {
+  std::vector<std::string> paths;
+  for (const auto& file : files) {
+    if (!folder) {
+      check(!image_format_from_path(out).empty(),
+            "-o: '" + out + "' has no image extension (.png, .jpg, .webp, .tif); for several inputs give a folder");
+      paths.push_back(out);
+    } else {
+      paths.push_back((fs::path(out) / fs::path(file).stem()).string() + ".png");
+    }
+  }
+  return paths;
+}
+
+void run(const RestoreArgs& a) {
+  check(a.backend == "diagnet" || a.backend == "classical",
+        "--backend: unknown backend '" + a.backend + "' (valid: diagnet, classical)");
+  check(a.backend == "diagnet" || a.reasoner_weights.empty(), "--reasoner applies to --backend diagnet only");
+  RestoreOptions options = a.options;
+  for (const auto& name : a.only) options.only.push_back(type_from_name(name));
+  options.validate();
+  const auto files = expand_inputs(a.inputs);
+  std::error_code ec;
+  const bool folder = files.size() > 1 || fs::is_directory(a.inputs.front(), ec) || fs::is_directory(a.output, ec);
+  const auto outputs = output_paths(files, a.output, folder);
+  const std::unique_ptr<Reasoner> reasoner =
+      a.backend == "classical"
+          ? make_classical_reasoner()
+          : load_diagnet_reasoner(!a.reasoner_weights.empty()
+                                      ? a.reasoner_weights
+                                      : shipped_model("reasoner.safetensors", "give --reasoner FILE or --backend classical"));
+  const std::unique_ptr<Restorer> restorer =
+      load_restorer(!a.weights.empty() ? a.weights : shipped_model("restorer.safetensors", "give --weights FILE"));
+  if (folder) ensure_directory(a.output);
+  LoadOptions load;
+  load.max_pixels = a.max_pixels;
+  const bool terminal = isatty(STDERR_FILENO);
+  std::string report;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    Image image = load_image(files[i], load);
+    const Diagnosis before = reasoner->diagnose(image.rgb);
+    const auto progress = [&](int done, int total) {
+      if (terminal && total > 1) std::fprintf(stderr, "\r%s: tile %d/%d", files[i].c_str(), done, total);
+      if (terminal && total > 1 && done == total) std::fprintf(stderr, "\n");
+    };
+    image.rgb = restorer->restore(image.rgb, before, options, progress);
+    const Diagnosis after = reasoner->diagnose(image.rgb);
+    save_image(image, outputs[i]);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("%s -> %s (%.2f s): %s\n", files[i].c_str(), outputs[i].c_str(), seconds,
+                before_after(before, after).c_str());
+    std::fflush(stdout);
+    if (!a.diagnosis_out.empty())
+      report += nlohmann::json({{"file", files[i]}, {"output", outputs[i]}, {"before", diagnosis_to_json(before)},
+                                {"after", diagnosis_to_json(after)}})
+                    .dump() +
+                "\n";
+  }
+  if (!a.diagnosis_out.empty()) write_file_atomic(a.diagnosis_out, report);
+}
+
+}  // namespace
+
+void register_restore(CLI::App& app) {
+  auto a = std::make_shared<RestoreArgs>();
+  CLI::App* cmd = app.add_subcommand("restore", "Diagnose images, restore them, and report what was fixed and what is left");
+  cmd->add_option("inputs", a->inputs, "image files and/or folders")->required();
+  cmd->add_option("-o,--out", a->output, "output image (one input) or folder (several inputs; PNG files)")->required();
+  cmd->add_option("--diagnosis-out", a->diagnosis_out, "write the diagnoses before and after, one JSON line per image");
+  cmd->add_option("--backend", a->backend, "reasoner: diagnet (trained, default) or classical");
+  cmd->add_option("--reasoner", a->reasoner_weights, "DiagNet weights (default: the shipped models/reasoner.safetensors)");
+  cmd->add_option("--weights", a->weights, "restorer weights (default: the shipped models/restorer.safetensors)");
+  cmd->add_option("--tile", a->options.tile, "tile side in px; memory grows with its square (default 512)");
+  cmd->add_option("--overlap", a->options.overlap, "px shared by neighbouring tiles (default 64)");
+  cmd->add_option("--strength", a->options.strength, "0 keeps the input, 1 is the full restoration (default 1)");
+  cmd->add_option("--only", a->only, "undo only these types (e.g. --only noise,jpeg); the others are kept")
+      ->delimiter(',');
+  add_max_pixels_option(*cmd, a->max_pixels);
+  cmd->callback([a] { run(*a); });
+}
+
+}  // namespace rirf::cli
