@@ -11,7 +11,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <functional>
 #include <string>
 #include <thread>
@@ -19,18 +18,6 @@
 #include "rirf/degrade.hpp"
 #include "rirf/image_io.hpp"
 #include "timing.hpp"
-
-namespace {
-
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  return "unknown CPU";
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   std::int64_t size = 1024;
@@ -42,7 +29,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
   }
   at::set_num_threads(threads);
-  std::printf("machine: %s, %d threads; libtorch %s, libvips %s\n\n", cpu_model().c_str(), threads,
+  std::printf("machine: %s, %d threads; libtorch %s, libvips %s\n\n", rirf::bench::cpu_model().c_str(), threads,
               TORCH_VERSION, VIPS_VERSION);
 
   // A photo-like test image: smooth structure plus texture (no file needed).

@@ -1,13 +1,23 @@
-// The benchmarks' one timer: one warm-up run (allocator, FFT plans, libvips start), then the
-// median wall time of `repeats` runs, in seconds.
+// What every benchmark shares: the timer (one warm-up run for the allocator, FFT plans and
+// libvips start, then the median wall time of `repeats` runs, in seconds) and the CPU's name.
 #pragma once
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace rirf::bench {
+
+inline std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  return "unknown CPU";
+}
 
 inline double median_seconds(int repeats, const std::function<void()>& work) {
   work();

@@ -73,6 +73,33 @@ W="$WORK/run/reasoner.safetensors"
 "$RIRF" diagnose "$IMG" --backend classical --json --out "$WORK/out/d.json" && grep -q '"backend":"classical"' "$WORK/out/d.json" \
   || fail "diagnose --backend classical --out"
 
+# A tiny restorer trained for real (conditioned on the tiny reasoner above, and its blind twin),
+# then `rirf restore` end to end with those weights.
+"$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rrun" --reasoner "$W" --val "$WORK/clean" \
+  --steps 2 --batch 2 --crop 32 --width 4 --val-every 2 --val-crop 32 >"$WORK/rtrain.log" 2>&1 || fail "train restorer: $(tail -3 "$WORK/rtrain.log")"
+for f in config.json state.json checkpoint.safetensors ema.safetensors optimizer.pt restorer.safetensors; do
+  [ -s "$WORK/rrun/$f" ] || fail "train restorer wrote no $f"
+done
+grep -q "validation at step 2" "$WORK/rtrain.log" || fail "train restorer did not validate"
+"$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rrun" --reasoner "$W" --steps 3 --batch 2 --crop 32 \
+  --width 4 --resume 2>&1 | grep -q "resumed at step 2" || fail "train restorer --resume"
+"$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rblind" --blind --steps 1 --batch 2 --crop 32 \
+  --width 4 >/dev/null 2>&1 || fail "train restorer --blind"
+R="$WORK/rrun/restorer.safetensors"
+"$RIRF" restore "$IMG" -o "$WORK/out/r.png" --reasoner "$W" --weights "$R" --diagnosis-out "$WORK/out/r.jsonl" \
+  --sheet "$WORK/out/sheet.png" >"$WORK/restore.txt" || fail "restore"
+grep -q " -> $WORK/out/r.png" "$WORK/restore.txt" || fail "restore printed no report: $(cat "$WORK/restore.txt")"
+[ -s "$WORK/out/r.png" ] && [ -s "$WORK/out/sheet.png" ] || fail "restore wrote no image or sheet"
+grep -q '"after"' "$WORK/out/r.jsonl" || fail "restore --diagnosis-out has no after diagnosis"
+"$RIRF" eval --pred "$WORK/out/r.png" --gt "$IMG" >/dev/null || fail "restored image has another size than its input"
+"$RIRF" restore "$WORK/clean" "$IMG" -o "$WORK/rfolder" --reasoner "$W" --weights "$WORK/rblind/restorer.safetensors" \
+  --tile 64 --overlap 16 >/dev/null || fail "restore several inputs into a folder (blind twin, tiled)"
+[ "$(ls "$WORK/rfolder" | wc -l)" -eq 2 ] || fail "restore of a folder and a file should write 2 images"
+"$RIRF" restore "$IMG" -o "$WORK/out/k.png" --reasoner "$W" --weights "$R" --strength 0 >/dev/null || fail "restore --strength 0"
+"$RIRF" eval --pred "$WORK/out/k.png" --gt "$IMG" --csv | grep -q '^mean,100' || fail "--strength 0 changed the image"
+"$RIRF" restore "$IMG" -o "$WORK/out/n.png" --backend classical --weights "$R" --only noise,jpeg >/dev/null \
+  || fail "restore --backend classical --only"
+
 # --- bad input: one error line, non-zero exit, no output ------------------------------------------
 O="$WORK/out/x.png"
 expect_error "degrade missing input" "$O" -- "$RIRF" degrade "$WORK/nope.png" "$O" --type noise
@@ -126,6 +153,24 @@ expect_error "train bad crop" "$WORK/run3" -- "$RIRF" train reasoner --data "$WO
 expect_error "train init missing file" "$WORK/run6" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run6" --init "$WORK/nope.safetensors"
 expect_error "train init not weights" "$WORK/run7" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run7" --init "$IMG"
 expect_error "train resume without checkpoint" "" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run4" --resume --steps 2
+R_OUT="$WORK/out/ro.png"
+expect_error "restore missing input" "$R_OUT" -- "$RIRF" restore "$WORK/nope.png" -o "$R_OUT" --reasoner "$W" --weights "$R"
+expect_error "restore corrupt image" "$R_OUT" -- "$RIRF" restore "$WORK/truncated.png" -o "$R_OUT" --reasoner "$W" --weights "$R"
+expect_error "restore text as image" "$R_OUT" -- "$RIRF" restore "$WORK/text.png" -o "$R_OUT" --reasoner "$W" --weights "$R"
+expect_error "restore bad weights file" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$WORK/text.safetensors"
+expect_error "restore reasoner weights as restorer" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$W"
+expect_error "restore missing weights" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$WORK/nope.safetensors"
+expect_error "restore strength 2" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --strength 2
+expect_error "restore only unknown type" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --only fog
+expect_error "restore tile too small" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --tile 4
+expect_error "restore overlap not below tile" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --tile 64 --overlap 64
+expect_error "restore output without extension" "$WORK/out/ro" -- "$RIRF" restore "$IMG" -o "$WORK/out/ro" --reasoner "$W" --weights "$R"
+expect_error "restore sheet without extension" "$WORK/out/sheet2" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --sheet "$WORK/out/sheet2"
+expect_error "restore pixel limit" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --max-pixels 100
+expect_error "train restorer needs reasoner or blind" "$WORK/rrun2" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun2" --steps 1
+expect_error "train restorer bad reasoner" "$WORK/rrun3" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun3" --reasoner "$R" --steps 1
+expect_error "train restorer resume other width" "" -- "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rrun" --reasoner "$W" --steps 4 --batch 2 --crop 32 --width 8 --resume
+[ ! -e "$R_OUT" ] || fail "a failed restore left $R_OUT"
 expect_error "no subcommand" "" -- "$RIRF"
 
 if [ "$failures" -ne 0 ]; then

@@ -57,6 +57,7 @@ struct RestorerTrainOptions {
   double ema_decay = 0.999;
   int log_every = 25;
   int val_every = 1000;
+  std::int64_t val_crop = 128;  // side of the validation centre crops
   int checkpoint_every = 250;
   double clean_probability = 0.1;  // clean inputs must come back unchanged
   double keep_probability = 0.1;   // samples that ask the network to keep some present types

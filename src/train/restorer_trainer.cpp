@@ -102,6 +102,7 @@ void RestorerTrainOptions::validate() const {
   check(batch > 0 && batch <= 4096, "train: --batch must be in [1, 4096]");
   check(crop >= 32 && crop <= 1024 && crop % 8 == 0, "train: --crop must be a multiple of 8 in [32, 1024]");
   check(lr > 0 && lr < 1, "train: --lr must be in (0, 1)");
+  check(val_crop >= 32 && val_crop % 8 == 0, "train: --val-crop must be a multiple of 8, at least 32");
   check(ema_decay >= 0 && ema_decay < 1, "train: --ema must be in [0, 1)");
   check(clean_probability >= 0 && clean_probability <= 1, "train: clean probability must be in [0, 1]");
   check(keep_probability >= 0 && keep_probability <= 1, "train: keep probability must be in [0, 1]");
@@ -111,7 +112,7 @@ nlohmann::json RestorerTrainOptions::to_json() const {
   return {{"data_dirs", data_dirs}, {"val_dir", val_dir}, {"out_dir", out_dir}, {"exclude", exclude},
           {"reasoner", reasoner}, {"blind", blind}, {"width", width}, {"steps", steps}, {"batch", batch},
           {"crop", crop}, {"lr", lr}, {"weight_decay", weight_decay}, {"warmup", warmup}, {"ema_decay", ema_decay},
-          {"log_every", log_every}, {"val_every", val_every}, {"checkpoint_every", checkpoint_every},
+          {"log_every", log_every}, {"val_every", val_every}, {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every},
           {"clean_probability", clean_probability}, {"keep_probability", keep_probability}, {"seed", seed},
           {"threads", threads}};
 }
@@ -136,8 +137,9 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
   log(fmt("training photos: %zu", pool.size()));
   std::optional<Pairs> val;
   if (!options.val_dir.empty()) {
-    val = make_validation(PhotoPool({options.val_dir}, 128), 128);
-    log(fmt("validation samples: %lld (128 px centre crops)", static_cast<long long>(val->degraded.size(0))));
+    val = make_validation(PhotoPool({options.val_dir}, options.val_crop), options.val_crop);
+    log(fmt("validation samples: %lld (%lld px centre crops)", static_cast<long long>(val->degraded.size(0)),
+            static_cast<long long>(options.val_crop)));
   }
 
   torch::optim::AdamW optimizer(net->parameters(),

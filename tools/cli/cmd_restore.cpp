@@ -1,5 +1,6 @@
 // rirf restore INPUT... -o OUT [--diagnosis-out FILE] [--backend diagnet|classical] [--reasoner FILE]
-//              [--weights FILE] [--tile N] [--overlap N] [--strength S] [--only TYPE,...]
+//              [--weights FILE] [--tile N] [--overlap N] [--strength S] [--only TYPE,...] [--sheet FILE]
+#include <ATen/ATen.h>
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
@@ -22,7 +23,7 @@ namespace fs = std::filesystem;
 
 struct RestoreArgs {
   std::vector<std::string> inputs, only;
-  std::string output, diagnosis_out, backend = "diagnet", reasoner_weights, weights;
+  std::string output, diagnosis_out, sheet, backend = "diagnet", reasoner_weights, weights;
   RestoreOptions options;
   std::int64_t max_pixels = 0;  // set by add_max_pixels_option
 };
@@ -39,6 +40,25 @@ std::string before_after(const Diagnosis& before, const Diagnosis& after) {
     text += part;
   }
   return text.empty() ? "clean before and after" : text;
+}
+
+// The image scaled to `height` px tall (area average when shrinking).
+at::Tensor thumbnail(const at::Tensor& image, std::int64_t height) {
+  const std::int64_t width = std::max<std::int64_t>(1, image.size(3) * height / image.size(2));
+  return image.size(2) > height ? at::adaptive_avg_pool2d(image, {height, width})
+                                : at::upsample_bilinear2d(image, {height, width}, false);
+}
+
+// One row per image, before | after, on white; rows as wide as the widest.
+at::Tensor before_after_sheet(const std::vector<at::Tensor>& rows) {
+  const std::int64_t gap = 8;
+  std::int64_t width = 0;
+  for (const auto& row : rows) width = std::max(width, row.size(3));
+  std::vector<at::Tensor> padded;
+  for (const auto& row : rows) {
+    padded.push_back(at::constant_pad_nd(row, {0, width - row.size(3), 0, gap}, 1.0));
+  }
+  return at::cat(padded, 2).contiguous();
 }
 
 // Where each input's result goes: OUT itself for one file input, else OUT/<name>.png.
@@ -67,6 +87,8 @@ void run(const RestoreArgs& a) {
   std::error_code ec;
   const bool folder = files.size() > 1 || fs::is_directory(a.inputs.front(), ec) || fs::is_directory(a.output, ec);
   const auto outputs = output_paths(files, a.output, folder);
+  check(a.sheet.empty() || !image_format_from_path(a.sheet).empty(),
+        "--sheet: '" + a.sheet + "' has no image extension (.png, .jpg, .webp, .tif)");
   const std::unique_ptr<Reasoner> reasoner =
       a.backend == "classical"
           ? make_classical_reasoner()
@@ -80,6 +102,7 @@ void run(const RestoreArgs& a) {
   load.max_pixels = a.max_pixels;
   const bool terminal = isatty(STDERR_FILENO);
   std::string report;
+  std::vector<at::Tensor> sheet_rows;
   for (std::size_t i = 0; i < files.size(); ++i) {
     const auto start = std::chrono::steady_clock::now();
     Image image = load_image(files[i], load);
@@ -88,7 +111,10 @@ void run(const RestoreArgs& a) {
       if (terminal && total > 1) std::fprintf(stderr, "\r%s: tile %d/%d", files[i].c_str(), done, total);
       if (terminal && total > 1 && done == total) std::fprintf(stderr, "\n");
     };
+    const at::Tensor input = image.rgb;
     image.rgb = restorer->restore(image.rgb, before, options, progress);
+    if (!a.sheet.empty())
+      sheet_rows.push_back(at::cat({thumbnail(input, 256), at::ones({1, 3, 256, 8}), thumbnail(image.rgb, 256)}, 3));
     const Diagnosis after = reasoner->diagnose(image.rgb);
     save_image(image, outputs[i]);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -102,6 +128,10 @@ void run(const RestoreArgs& a) {
                 "\n";
   }
   if (!a.diagnosis_out.empty()) write_file_atomic(a.diagnosis_out, report);
+  if (!a.sheet.empty()) {
+    save_image(image_from_tensor(before_after_sheet(sheet_rows)), a.sheet);
+    std::printf("before | after sheet: %s\n", a.sheet.c_str());
+  }
 }
 
 }  // namespace
@@ -120,6 +150,7 @@ void register_restore(CLI::App& app) {
   cmd->add_option("--strength", a->options.strength, "0 keeps the input, 1 is the full restoration (default 1)");
   cmd->add_option("--only", a->only, "undo only these types (e.g. --only noise,jpeg); the others are kept")
       ->delimiter(',');
+  cmd->add_option("--sheet", a->sheet, "also write a before | after contact sheet of every image here");
   add_max_pixels_option(*cmd, a->max_pixels);
   cmd->callback([a] { run(*a); });
 }

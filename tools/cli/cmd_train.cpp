@@ -51,6 +51,7 @@ void register_train(CLI::App& app) {
   rcmd->add_option("--ema", r->ema_decay, "EMA decay of the saved weights (default 0.999)")->check(CLI::Range(0.0, 0.99999));
   rcmd->add_option("--seed", r->seed, "seed for weights and data (default 1)");
   rcmd->add_option("--val-every", r->val_every, "validate every N steps (default 1000)")->check(CLI::Range(1, 1'000'000));
+  rcmd->add_option("--val-crop", r->val_crop, "side of the validation centre crops in px (default 128)");
   rcmd->add_option("--checkpoint-every", r->checkpoint_every, "checkpoint every N steps (default 250)")
       ->check(CLI::Range(1, 1'000'000));
   rcmd->add_flag("--resume", r->resume, "continue from the checkpoint in --out");

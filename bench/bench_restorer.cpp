@@ -1,0 +1,269 @@
+// Restoration quality, speed and memory of the restorer, as markdown tables.
+//   bench_restorer --val DIR [--val DIR ...] [--weights W] [--blind W] [--reasoner W]
+//                  [--external NAME=DIR ...] [--suites a,b] [--limit N]
+//                  [--speed-mp 1] [--memory-mp 24] [--repeats 5] [--threads N]
+// Quality: every validation image (centre-cropped to a multiple of 16) through each fixed-seed
+// suite (rirf synth --list-suites), 8-bit quantised; PSNR/SSIM (RGB, data range 1, skimage
+// defaults) of the degraded input, of each --external method's outputs (read from
+// DIR/<suite>/<set>/<stem>.png, e.g. OpenCV's NLM by bench/classical_restore.py on the inputs
+// written by --write-inputs), of the blind twin and of the conditioned restorer (diagnosed by
+// DiagNet first, as `rirf restore` does). Plus the clean row: clean input, PSNR against itself.
+// Speed: diagnose + restore one photo resized to --speed-mp megapixels, median of --repeats.
+// --write-inputs DIR only writes the degraded inputs as DIR/<suite>/<set>/<stem>.png.
+// Memory: peak resident memory of diagnose + restore of a --memory-mp image (run it alone: the
+// peak is the process's).
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <sys/resource.h>
+#include <torch/version.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "rirf/degrade.hpp"
+#include "rirf/diagnet.hpp"
+#include "rirf/image_io.hpp"
+#include "rirf/metrics.hpp"
+#include "rirf/reasoner.hpp"
+#include "rirf/restorer.hpp"
+#include "rirf/suites.hpp"
+#include "timing.hpp"
+
+namespace {
+namespace fs = std::filesystem;
+
+at::Tensor quantise(const at::Tensor& x) { return (x.clamp(0, 1) * 255).round() / 255; }
+
+struct Score {
+  double psnr = 0, ssim = 0;
+  int count = 0;
+  void add(const at::Tensor& pred, const at::Tensor& truth) {
+    psnr += rirf::psnr(pred, truth), ssim += rirf::ssim(pred, truth), ++count;
+  }
+  std::string cell() const {
+    if (count == 0) return "–";
+    char text[48];
+    std::snprintf(text, sizeof text, "%.2f / %.4f", psnr / count, ssim / count);
+    return text;
+  }
+};
+
+struct Args {
+  std::vector<std::string> val_dirs, suites, external;
+  std::string weights = "models/restorer.safetensors", blind, reasoner = "models/reasoner.safetensors";
+  std::string write_inputs;
+  std::size_t limit = 0;
+  double speed_mp = 1.0, memory_mp = 0;
+  int repeats = 5;
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+};
+
+std::vector<std::string> split(const std::string& list) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const auto end = std::min(list.find(',', start), list.size());
+    if (end > start) parts.push_back(list.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
+
+// A photo-like image of about `mp` megapixels and 3:2 aspect: a validation photo resized.
+at::Tensor photo_of_size(const std::string& val_dir, double mp) {
+  const at::Tensor photo = rirf::load_image(rirf::list_image_files(val_dir).front()).rgb;
+  const auto h = static_cast<std::int64_t>(std::sqrt(mp * 1e6 * 2 / 3)), w = h * 3 / 2;
+  return at::upsample_bilinear2d(photo, {h, w}, false).clamp(0, 1).contiguous();
+}
+
+long peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024;
+}
+
+struct Sample {
+  std::string stem;
+  at::Tensor clean, degraded;
+};
+
+// The suite's samples of one validation set: index k of the set gets the suite's plan k.
+std::vector<Sample> make_samples(const std::string& dir, const std::string& suite, std::size_t limit) {
+  auto files = rirf::list_image_files(dir);
+  if (limit > 0 && files.size() > limit) files.resize(limit);
+  std::vector<Sample> samples;
+  for (std::size_t k = 0; k < files.size(); ++k) {
+    const at::Tensor clean = rirf::center_crop_to_multiple(rirf::load_image(files[k]).rgb, 16).contiguous();
+    const at::Tensor degraded = suite == "clean" ? clean : quantise(rirf::apply(clean, rirf::suite_plan(suite, k)));
+    samples.push_back({fs::path(files[k]).stem().string(), clean, degraded});
+  }
+  return samples;
+}
+
+std::vector<std::string> suite_names(const Args& a) {
+  if (!a.suites.empty()) return a.suites;
+  std::vector<std::string> names{"clean"};
+  for (const auto& s : rirf::synth_suites()) names.push_back(s.name);
+  return names;
+}
+
+// DIR/<suite>/<set>/<stem>.png: the degraded inputs, for an external method to restore.
+void write_inputs(const Args& a) {
+  for (const auto& suite : suite_names(a)) {
+    if (suite == "clean") continue;
+    for (const auto& dir : a.val_dirs) {
+      const fs::path folder = fs::path(a.write_inputs) / suite / fs::path(dir).filename();
+      fs::create_directories(folder);
+      for (const auto& s : make_samples(dir, suite, a.limit))
+        rirf::save_image(rirf::image_from_tensor(s.degraded), (folder / (s.stem + ".png")).string());
+    }
+  }
+  std::printf("wrote the degraded inputs under %s\n", a.write_inputs.c_str());
+}
+
+void quality(const Args& a, rirf::Reasoner& reasoner, rirf::Restorer& restorer, rirf::Restorer* blind) {
+  std::vector<std::pair<std::string, std::string>> external;  // name, folder
+  for (const auto& e : a.external) {
+    const auto eq = e.find('=');
+    external.push_back({e.substr(0, eq), eq == std::string::npos ? "" : e.substr(eq + 1)});
+  }
+  const std::vector<std::string> suites = suite_names(a);
+  std::printf("## Restoration quality, PSNR dB / SSIM (RGB, centre crop to a multiple of 16)\n\n");
+  std::printf("| suite | set | images | degraded input |");
+  for (const auto& [name, dir] : external) std::printf(" %s |", name.c_str());
+  std::printf("%s conditioned |\n|---|---|---:|---:|", blind ? " blind twin |" : "");
+  for (std::size_t i = 0; i < external.size() + (blind ? 2 : 1); ++i) std::printf("---:|");
+  std::printf("\n");
+  const rirf::RestoreOptions options;
+  Score avg_input, avg_blind, avg_conditioned;
+  std::vector<Score> avg_external(external.size());
+  for (const auto& suite : suites) {
+    for (const auto& dir : a.val_dirs) {
+      const std::string set = fs::path(dir).filename().string();
+      Score input, conditioned, twin;
+      std::vector<Score> ext(external.size());
+      for (const auto& [stem, clean, degraded] : make_samples(dir, suite, a.limit)) {
+        input.add(degraded, clean);
+        for (std::size_t e = 0; e < external.size(); ++e) {
+          const fs::path path = fs::path(external[e].second) / suite / set / (stem + ".png");
+          if (fs::exists(path)) ext[e].add(rirf::load_image(path.string()).rgb, clean);
+        }
+        const rirf::Diagnosis diagnosis = reasoner.diagnose(degraded);
+        conditioned.add(quantise(restorer.restore(degraded, diagnosis, options)), clean);
+        if (blind) twin.add(quantise(blind->restore(degraded, diagnosis, options)), clean);
+      }
+      std::printf("| %s | %s | %d | %s |", suite.c_str(), set.c_str(), input.count,
+                  suite == "clean" ? "(itself)" : input.cell().c_str());
+      for (std::size_t e = 0; e < external.size(); ++e) std::printf(" %s |", ext[e].cell().c_str());
+      if (blind) std::printf(" %s |", twin.cell().c_str());
+      std::printf(" %s |\n", conditioned.cell().c_str());
+      std::fflush(stdout);
+      if (suite == "clean") continue;  // the average is over degraded suites
+      const auto mean_into = [](Score& avg, const Score& s) {
+        if (s.count == 0) return;
+        avg.psnr += s.psnr / s.count, avg.ssim += s.ssim / s.count, ++avg.count;
+      };
+      mean_into(avg_input, input), mean_into(avg_blind, twin), mean_into(avg_conditioned, conditioned);
+      for (std::size_t e = 0; e < external.size(); ++e) mean_into(avg_external[e], ext[e]);
+    }
+  }
+  std::printf("| **average of the degraded rows** | | | %s |", avg_input.cell().c_str());
+  for (const auto& s : avg_external) std::printf(" %s |", s.cell().c_str());
+  if (blind) std::printf(" %s |", avg_blind.cell().c_str());
+  std::printf(" %s |\n\n", avg_conditioned.cell().c_str());
+}
+
+void speed(const Args& a, rirf::Reasoner& reasoner, rirf::Restorer& restorer) {
+  const at::Tensor image = photo_of_size(a.val_dirs.front(), a.speed_mp);
+  const at::Tensor noisy = quantise(rirf::apply(image, rirf::suite_plan("denoise-25", 0)));
+  const double mp = static_cast<double>(image.size(2) * image.size(3)) / 1e6;
+  const rirf::RestoreOptions options;
+  rirf::Diagnosis diagnosis;
+  const double t_diag = rirf::bench::median_seconds(a.repeats, [&] { diagnosis = reasoner.diagnose(noisy); });
+  const double t_rest = rirf::bench::median_seconds(a.repeats, [&] { restorer.restore(noisy, diagnosis, options); });
+  const double gflop = 2.0 * restorer.macs_per_pixel() * mp * 1e6 / 1e9;
+  std::printf("## Speed: diagnose + restore, %lldx%lld (%.2f MP), tile %lld overlap %lld (median of %d)\n\n",
+              static_cast<long long>(image.size(3)), static_cast<long long>(image.size(2)), mp,
+              static_cast<long long>(options.tile), static_cast<long long>(options.overlap), a.repeats);
+  std::printf("| stage | ms | s per MP | network GFLOP | achieved GFLOP/s |\n|---|---:|---:|---:|---:|\n");
+  std::printf("| diagnose (DiagNet) | %.0f | %.3f | | |\n", t_diag * 1e3, t_diag / mp);
+  std::printf("| restore (%s) | %.0f | %.3f | %.1f | %.1f |\n", restorer.describe().c_str(), t_rest * 1e3,
+              t_rest / mp, gflop, gflop / t_rest);
+  std::printf("| **diagnose + restore** | **%.0f** | **%.3f** | | |\n\n", (t_diag + t_rest) * 1e3, (t_diag + t_rest) / mp);
+  std::printf("GFLOP counts the network's multiply-adds on the image's own pixels (x2), not the tiles'\n"
+              "overlap or padding, so GFLOP/s is the useful rate.\n\n");
+}
+
+void memory(const Args& a, rirf::Reasoner& reasoner, rirf::Restorer& restorer) {
+  const at::Tensor image = photo_of_size(a.val_dirs.front(), a.memory_mp);
+  const long before = peak_rss_mib();
+  const auto t0 = std::chrono::steady_clock::now();
+  const rirf::Diagnosis diagnosis = reasoner.diagnose(image);
+  const at::Tensor restored = restorer.restore(image, diagnosis, rirf::RestoreOptions{});
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("## Memory: diagnose + restore %lldx%lld (%.1f MP), default tiles\n\n",
+              static_cast<long long>(image.size(3)), static_cast<long long>(image.size(2)),
+              image.size(2) * image.size(3) / 1e6);
+  std::printf("| peak RSS before (MiB, holds the input) | peak RSS after (MiB) | time (s) |\n|---:|---:|---:|\n");
+  std::printf("| %ld | %ld | %.1f |\n\n", before, peak_rss_mib(), seconds);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args a;
+  bool run_quality = true;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i], value = argv[i + 1];
+    if (flag == "--val") a.val_dirs.push_back(value);
+    else if (flag == "--weights") a.weights = value;
+    else if (flag == "--blind") a.blind = value;
+    else if (flag == "--reasoner") a.reasoner = value;
+    else if (flag == "--external") a.external.push_back(value);
+    else if (flag == "--write-inputs") a.write_inputs = value;
+    else if (flag == "--suites") a.suites = split(value);
+    else if (flag == "--limit") a.limit = std::strtoull(value.c_str(), nullptr, 10);
+    else if (flag == "--speed-mp") a.speed_mp = std::atof(value.c_str());
+    else if (flag == "--memory-mp") a.memory_mp = std::atof(value.c_str()), run_quality = false;
+    else if (flag == "--quality") run_quality = value != "0";
+    else if (flag == "--repeats") a.repeats = std::atoi(value.c_str());
+    else if (flag == "--threads") a.threads = std::atoi(value.c_str());
+    else {
+      std::fprintf(stderr, "bench_restorer: unknown option %s\n", flag.c_str());
+      return 2;
+    }
+  }
+  if (a.val_dirs.empty()) {
+    std::fprintf(stderr, "bench_restorer: give --val DIR (e.g. ../shared/data/val/kodak24)\n");
+    return 2;
+  }
+  try {
+    at::set_num_threads(a.threads);
+    if (!a.write_inputs.empty()) {
+      write_inputs(a);
+      return 0;
+    }
+    const auto reasoner = rirf::load_diagnet_reasoner(a.reasoner);
+    const auto restorer = rirf::load_restorer(a.weights);
+    const auto blind = a.blind.empty() ? nullptr : rirf::load_restorer(a.blind);
+    std::printf("machine: %s, %d threads; libtorch %s\nrestorer: %s (%s)%s%s\n\n", rirf::bench::cpu_model().c_str(),
+                a.threads, TORCH_VERSION, a.weights.c_str(), restorer->describe().c_str(),
+                blind ? "; blind twin: " : "", blind ? (a.blind + " (" + blind->describe() + ")").c_str() : "");
+    if (a.memory_mp > 0) {
+      memory(a, *reasoner, *restorer);
+      return 0;
+    }
+    if (run_quality) quality(a, *reasoner, *restorer, blind.get());
+    if (a.speed_mp > 0) speed(a, *reasoner, *restorer);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_restorer: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
