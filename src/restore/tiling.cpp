@@ -11,20 +11,15 @@ namespace rirf {
 std::vector<Span> tile_spans(std::int64_t size, std::int64_t tile, std::int64_t overlap, std::int64_t align) {
   check(size > 0 && align > 0 && tile >= 2 * align && overlap >= 0 && overlap < tile, "tiling: bad tile geometry");
   if (size <= tile) return {{0, size}};
-  // The stride: the largest multiple of align that keeps the overlap.
-  const std::int64_t stride = std::max(align, (tile - overlap) / align * align);
+  // As few tiles as cover `size` with `overlap`, spread evenly (not full tiles plus a sliver
+  // at the end): n tiles at a stride on the align grid, each `overlap` longer than the stride.
+  const std::int64_t n = (size - overlap + (tile - overlap) - 1) / (tile - overlap);
+  const std::int64_t even = (size - overlap + n - 1) / n;
+  const std::int64_t stride = (even + align - 1) / align * align;
   std::vector<Span> spans;
-  for (std::int64_t begin = 0;; begin += stride) {
-    if (begin + tile >= size) {
-      // The last tile ends at the border; its start goes back to the grid, so it may be up to
-      // align - 1 pixels longer than `tile`; tiles it now contains are dropped.
-      const std::int64_t start = std::min(begin, (size - tile) / align * align);
-      while (!spans.empty() && spans.back().begin >= start) spans.pop_back();
-      spans.push_back({start, size});
-      break;
-    }
-    spans.push_back({begin, begin + tile});
-  }
+  for (std::int64_t i = 0; i < n && i * stride < size; ++i)
+    spans.push_back({i * stride, i + 1 == n ? size : std::min(size, i * stride + stride + overlap)});
+  spans.back().end = size;
   return spans;
 }
 
