@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job on the bundled examples. Until the restorer exists, that is: degrade each example
-# (the ground-truth plan is written beside it), diagnose the bundled degraded and clean examples
-# with the shipped reasoner, make a fixed-seed mixed suite and measure it with rirf eval.
+# The main job on the bundled examples: diagnose the degraded examples with the shipped reasoner,
+# restore them with the shipped restorer (report: diagnosis before -> residual diagnosis after),
+# write a before | after sheet, then measure on a fixed-seed mixed suite made from the clean
+# examples: PSNR/SSIM of the degraded inputs and of their restorations.
 # Output: out/examples/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,18 +10,19 @@ scripts/install-deps.sh
 scripts/build.sh
 RIRF=build/rirf
 OUT=out/examples
-mkdir -p "$OUT/degraded"
-for image in examples/clean/*.png; do
-  name=$(basename "$image" .png)
-  "$RIRF" degrade "$image" "$OUT/degraded/$name.png" --type haze,noise --severity 45 --seed 1
-  echo "$OUT/degraded/$name.png  (plan: $OUT/degraded/$name.plan.json)"
-done
-echo
+mkdir -p "$OUT"
 echo "== diagnosis of the bundled degraded examples (DiagNet, shipped weights) =="
 "$RIRF" diagnose examples/degraded --out "$OUT/diagnosis.txt" && cat "$OUT/diagnosis.txt"
-"$RIRF" diagnose examples/degraded examples/clean --json --out "$OUT/diagnosis.jsonl"
-"$RIRF" diagnose examples/degraded examples/clean --backend classical --json --out "$OUT/diagnosis_classical.jsonl"
-echo "JSON diagnoses: $OUT/diagnosis.jsonl (DiagNet), $OUT/diagnosis_classical.jsonl (classical)"
 echo
-"$RIRF" synth --clean examples/clean --out "$OUT/mixed" --suite mixed
+echo "== restoration (shipped restorer, conditioned on that diagnosis) =="
+"$RIRF" restore examples/degraded -o "$OUT/restored" --diagnosis-out "$OUT/restore_report.jsonl" \
+  --sheet "$OUT/before_after.png"
+echo "restored images: $OUT/restored/, diagnoses before and after: $OUT/restore_report.jsonl"
+echo
+echo "== a fixed-seed mixed suite from the clean examples: degraded input, then restored =="
+"$RIRF" synth --clean examples/clean --out "$OUT/mixed" --suite mixed 2>/dev/null
+"$RIRF" restore "$OUT/mixed/degraded" -o "$OUT/mixed/restored"
+echo "degraded input:"
 "$RIRF" eval --pred "$OUT/mixed/degraded" --gt "$OUT/mixed/clean"
+echo "restored:"
+"$RIRF" eval --pred "$OUT/mixed/restored" --gt "$OUT/mixed/clean"

@@ -86,6 +86,8 @@ grep -q "validation at step 2" "$WORK/rtrain.log" || fail "train restorer did no
 "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rblind" --blind --steps 1 --batch 2 --crop 32 \
   --width 4 >/dev/null 2>&1 || fail "train restorer --blind"
 R="$WORK/rrun/restorer.safetensors"
+"$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rinit" --reasoner "$W" --init "$R" --loss psnr \
+  --single 0.5 --steps 1 --batch 2 --crop 32 --width 4 >/dev/null 2>&1 || fail "train restorer --init --loss psnr --single"
 "$RIRF" restore "$IMG" -o "$WORK/out/r.png" --reasoner "$W" --weights "$R" --diagnosis-out "$WORK/out/r.jsonl" \
   --sheet "$WORK/out/sheet.png" >"$WORK/restore.txt" || fail "restore"
 grep -q " -> $WORK/out/r.png" "$WORK/restore.txt" || fail "restore printed no report: $(cat "$WORK/restore.txt")"
@@ -169,6 +171,9 @@ expect_error "restore sheet without extension" "$WORK/out/sheet2" -- "$RIRF" res
 expect_error "restore pixel limit" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --max-pixels 100
 expect_error "train restorer needs reasoner or blind" "$WORK/rrun2" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun2" --steps 1
 expect_error "train restorer bad reasoner" "$WORK/rrun3" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun3" --reasoner "$R" --steps 1
+expect_error "train restorer bad loss" "$WORK/rrun4" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun4" --blind --loss l2 --steps 1
+expect_error "train restorer init other width" "$WORK/rrun5" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun5" --reasoner "$W" --init "$R" --width 8 --crop 32 --steps 1
+expect_error "train restorer missing val folder" "$WORK/rrun6" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun6" --blind --val "$WORK/nope" --crop 32 --steps 1
 expect_error "train restorer resume other width" "" -- "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rrun" --reasoner "$W" --steps 4 --batch 2 --crop 32 --width 8 --resume
 [ ! -e "$R_OUT" ] || fail "a failed restore left $R_OUT"
 expect_error "no subcommand" "" -- "$RIRF"

@@ -47,6 +47,7 @@ struct RestorerTrainOptions {
   std::vector<std::string> exclude;  // file names (no folder) left out of data_dirs
   std::string reasoner;              // DiagNet weights whose predicted diagnosis conditions the restorer
   bool blind = false;                // train the blind twin (no condition; the reasoner is not used)
+  std::string init;                  // start from these RestorerNet weights (same shape), new schedule
   int width = 16;                    // RestorerNet width (levels and blocks: RestorerNetOptions defaults)
   int steps = 20000;
   int batch = 8;
@@ -61,6 +62,9 @@ struct RestorerTrainOptions {
   int checkpoint_every = 250;
   double clean_probability = 0.1;  // clean inputs must come back unchanged
   double keep_probability = 0.1;   // samples that ask the network to keep some present types
+  // Chance that a degraded sample is forced to one type (on top of the 1-3 uniform draw).
+  double single_probability = 0.0;
+  std::string loss = "l1";  // "l1", or "psnr": mean over the batch of each sample's log MSE
   std::uint64_t seed = 1;
   bool resume = false;
   int threads = 0;  // 0: all cores
@@ -70,7 +74,7 @@ struct RestorerTrainOptions {
 };
 
 // Trains RestorerNet (or its blind twin) on the engine's on-the-fly triples, conditioned on the
-// reasoner's *predicted* diagnosis of each degraded crop, as at inference. L1 loss, AdamW, cosine
+// reasoner's *predicted* diagnosis of each degraded crop, as at inference. L1 (or PSNR) loss, AdamW, cosine
 // schedule, EMA weights. Writes into out_dir: config.json, checkpoint.safetensors +
 // ema.safetensors + optimizer.pt + state.json (every checkpoint_every steps and at the end), and
 // restorer.safetensors (the final EMA weights).

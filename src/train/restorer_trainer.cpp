@@ -4,7 +4,7 @@
 // *predicted* diagnosis of the degraded crop, as at inference, so the restorer learns to use an
 // imperfect diagnosis. Some samples ask to keep some present types: their target still has
 // those degradations (the plan applied without the others), and the condition flags them.
-// Loss: L1. AdamW (NAFNet's betas 0.9, 0.9), warm-up then cosine, EMA of the weights.
+// Loss: L1 or PSNR. AdamW (NAFNet's betas 0.9, 0.9), warm-up then cosine, EMA of the weights.
 #include <torch/torch.h>
 
 #include <filesystem>
@@ -106,6 +106,8 @@ void RestorerTrainOptions::validate() const {
   check(ema_decay >= 0 && ema_decay < 1, "train: --ema must be in [0, 1)");
   check(clean_probability >= 0 && clean_probability <= 1, "train: clean probability must be in [0, 1]");
   check(keep_probability >= 0 && keep_probability <= 1, "train: keep probability must be in [0, 1]");
+  check(single_probability >= 0 && single_probability <= 1, "train: --single must be in [0, 1]");
+  check(loss == "l1" || loss == "psnr", "train: --loss must be l1 or psnr, got '" + loss + "'");
 }
 
 nlohmann::json RestorerTrainOptions::to_json() const {
@@ -113,7 +115,8 @@ nlohmann::json RestorerTrainOptions::to_json() const {
           {"reasoner", reasoner}, {"blind", blind}, {"width", width}, {"steps", steps}, {"batch", batch},
           {"crop", crop}, {"lr", lr}, {"weight_decay", weight_decay}, {"warmup", warmup}, {"ema_decay", ema_decay},
           {"log_every", log_every}, {"val_every", val_every}, {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every},
-          {"clean_probability", clean_probability}, {"keep_probability", keep_probability}, {"seed", seed},
+          {"clean_probability", clean_probability}, {"keep_probability", keep_probability},
+          {"single_probability", single_probability}, {"loss", loss}, {"init", init}, {"seed", seed},
           {"threads", threads}};
 }
 
@@ -123,7 +126,7 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
   if (options.threads > 0) at::set_num_threads(options.threads);
   torch::manual_seed(static_cast<std::uint64_t>(options.seed));  // initial weights
 
-  // Bad data or reasoner weights fail before anything is written.
+  // Bad data, validation photos or weights fail before anything is written.
   const PhotoPool pool(options.data_dirs, options.crop, options.exclude);
   DiagNet reasoner;
   if (!options.blind) load_diagnet_weights(reasoner, options.reasoner);
@@ -132,27 +135,27 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
   net_options.width = options.width;
   net_options.conditioned = !options.blind;
   RestorerNet net(net_options), ema(net_options);
+  // A checkpoint or --init network must have the shape this run builds.
+  const auto load_into = [&](RestorerNet& to, const fs::path& path) {
+    RestorerNet loaded = load_restorer_net(path.string());
+    check(loaded->options().to_json() == net_options.to_json(),
+          "'" + path.string() + "' holds a different network (" + loaded->options().to_json().dump() + ")");
+    copy_parameters(to, loaded);
+  };
+  if (!options.init.empty() && !options.resume) load_into(net, options.init);
   copy_parameters(ema, net);
+  std::optional<Pairs> val;
+  if (!options.val_dir.empty()) val = make_validation(PhotoPool({options.val_dir}, options.val_crop), options.val_crop);
   ensure_directory(options.out_dir);
   log(fmt("training photos: %zu", pool.size()));
-  std::optional<Pairs> val;
-  if (!options.val_dir.empty()) {
-    val = make_validation(PhotoPool({options.val_dir}, options.val_crop), options.val_crop);
+  if (val)
     log(fmt("validation samples: %lld (%lld px centre crops)", static_cast<long long>(val->degraded.size(0)),
             static_cast<long long>(options.val_crop)));
-  }
 
   torch::optim::AdamW optimizer(net->parameters(),
                                 torch::optim::AdamWOptions(options.lr).weight_decay(options.weight_decay).betas({0.9, 0.9}));
   int step = 0;
   Rng rng(options.seed);
-  // A checkpointed network must have the shape this run builds.
-  const auto load_into = [&](RestorerNet& to, const fs::path& path) {
-    RestorerNet loaded = load_restorer_net(path.string());
-    check(loaded->options().to_json() == net_options.to_json(),
-          "cannot resume: '" + path.string() + "' holds a different network (" + loaded->options().to_json().dump() + ")");
-    copy_parameters(to, loaded);
-  };
   if (options.resume) {
     const auto state_path = out / "state.json";
     check(fs::exists(state_path), "cannot resume: no checkpoint in '" + options.out_dir + "'");
@@ -208,8 +211,9 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
     log(line + fmt("; degraded-task average %.2f", total / std::max(1, tasks)));
   };
 
-  SampleOptions sampling;
+  SampleOptions sampling, single = SampleOptions{};
   sampling.clean_probability = options.clean_probability;
+  single.max_count = 1;
   net->train();
   train::ProgressLine progress(step);
   while (step < options.steps) {
@@ -217,7 +221,8 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
     Pairs batch;
     for (int i = 0; i < options.batch; ++i) {
       const at::Tensor clean = pool.random_crop(rng, options.crop);
-      const DegradationPlan plan = sample_plan(sampling, rng);
+      const bool force_single = options.single_probability > 0 && rng.bernoulli(options.single_probability);
+      const DegradationPlan plan = sample_plan(force_single ? single : sampling, rng);
       KeepMask keep{};
       if (!plan.steps.empty() && rng.bernoulli(options.keep_probability))
         for (const auto& s : plan.steps) keep[static_cast<int>(s.type)] = rng.bernoulli(0.5);
@@ -234,7 +239,12 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
     optimizer.zero_grad();
     const at::Tensor restored =
         net->forward(batch.degraded.contiguous(at::MemoryFormat::ChannelsLast), condition);
-    const at::Tensor loss = torch::l1_loss(restored, batch.target);
+    // PSNR loss (NAFNet's): each sample's log MSE, so that the easy samples (clean, mild,
+    // single-type) weigh as much as the hard composites, whose large errors dominate L1.
+    const at::Tensor loss = options.loss == "psnr"
+                                ? 10.0 / std::log(10.0) *
+                                      at::log((restored - batch.target).pow(2).mean({1, 2, 3}) + 1e-8).mean()
+                                : torch::l1_loss(restored, batch.target);
     loss.backward();
     torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
     optimizer.step();

@@ -1,7 +1,7 @@
 // rirf train reasoner --data DIR [--data DIR] --out DIR [--val DIR] [--exclude NAME] [--init FILE]
 //                     [--steps --batch --crop --resume]
 // rirf train restorer --data DIR [--data DIR] --out DIR (--reasoner FILE | --blind) [--val DIR]
-//                     [--width --steps --batch --crop --lr --ema --resume]
+//                     [--width --steps --batch --crop --lr --ema --init --loss --single --resume]
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -43,6 +43,10 @@ void register_train(CLI::App& app) {
   rcmd->add_option("--reasoner", r->reasoner, "DiagNet weights whose predicted diagnosis conditions the restorer")
       ->check(CLI::ExistingFile);
   rcmd->add_flag("--blind", r->blind, "train the blind twin (same body, no diagnosis)");
+  rcmd->add_option("--init", r->init, "start from these restorer weights (same network), with a new schedule");
+  rcmd->add_option("--loss", r->loss, "l1 (default) or psnr (each sample's log MSE)");
+  rcmd->add_option("--single", r->single_probability,
+                   "chance that a degraded sample has exactly one type, on top of the uniform 1-3 (default 0)");
   rcmd->add_option("--width", r->width, "channels at full resolution (default 16)")->check(CLI::Range(4, 256));
   rcmd->add_option("--steps", r->steps, "optimiser steps (default 20000)")->check(CLI::Range(1, 10'000'000));
   rcmd->add_option("--batch", r->batch, "crops per step (default 8)")->check(CLI::Range(1, 4096));
