@@ -22,6 +22,7 @@
 #include "rirf/image_io.hpp"
 #include "rirf/reasoner.hpp"
 #include "timing.hpp"
+#include "train/train_util.hpp"
 
 namespace {
 using rirf::DegradationType;
@@ -140,7 +141,7 @@ int main(int argc, char** argv) {
         plans.push_back(rirf::sample_plan(composite, rng));
       }
       for (auto& plan : plans)
-        samples.push_back({(rirf::apply(clean, plan) * 255.0).round() / 255.0, plan});
+        samples.push_back({rirf::train::quantise(rirf::apply(clean, plan)), plan});
     }
     std::vector<std::pair<std::string, std::unique_ptr<rirf::Reasoner>>> backends;
     backends.emplace_back("classical", rirf::make_classical_reasoner());

@@ -34,11 +34,12 @@
 #include "rirf/restorer.hpp"
 #include "rirf/suites.hpp"
 #include "timing.hpp"
+#include "train/train_util.hpp"
 
 namespace {
 namespace fs = std::filesystem;
 
-at::Tensor quantise(const at::Tensor& x) { return (x.clamp(0, 1) * 255).round() / 255; }
+using rirf::train::quantise;  // 8-bit, as a degraded image is stored
 
 struct Score {
   double psnr = 0, ssim = 0;

@@ -18,8 +18,8 @@ std::vector<Span> tile_spans(std::int64_t size, std::int64_t tile, std::int64_t 
   const std::int64_t stride = (even + align - 1) / align * align;
   std::vector<Span> spans;
   for (std::int64_t i = 0; i < n && i * stride < size; ++i)
-    spans.push_back({i * stride, i + 1 == n ? size : std::min(size, i * stride + stride + overlap)});
-  spans.back().end = size;
+    spans.push_back({i * stride, std::min(size, i * stride + stride + overlap)});
+  spans.back().end = size;  // the last tile reaches the border
   return spans;
 }
 

@@ -211,7 +211,7 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
     log(line + fmt("; degraded-task average %.2f", total / std::max(1, tasks)));
   };
 
-  SampleOptions sampling, single = SampleOptions{};
+  SampleOptions sampling, single;
   sampling.clean_probability = options.clean_probability;
   single.max_count = 1;
   net->train();

@@ -49,15 +49,21 @@ at::Tensor thumbnail(const at::Tensor& image, std::int64_t height) {
                                 : at::upsample_bilinear2d(image, {height, width}, false);
 }
 
-// One row per image, before | after, on white; rows as wide as the widest.
+constexpr std::int64_t kSheetHeight = 256, kSheetGap = 8;  // px
+
+// One sheet row: before | after, kSheetHeight tall, a white gap between.
+at::Tensor sheet_row(const at::Tensor& before, const at::Tensor& after) {
+  return at::cat({thumbnail(before, kSheetHeight), at::ones({1, 3, kSheetHeight, kSheetGap}),
+                  thumbnail(after, kSheetHeight)},
+                 3);
+}
+
+// The rows stacked on white, each padded to the widest.
 at::Tensor before_after_sheet(const std::vector<at::Tensor>& rows) {
-  const std::int64_t gap = 8;
   std::int64_t width = 0;
   for (const auto& row : rows) width = std::max(width, row.size(3));
   std::vector<at::Tensor> padded;
-  for (const auto& row : rows) {
-    padded.push_back(at::constant_pad_nd(row, {0, width - row.size(3), 0, gap}, 1.0));
-  }
+  for (const auto& row : rows) padded.push_back(at::constant_pad_nd(row, {0, width - row.size(3), 0, kSheetGap}, 1.0));
   return at::cat(padded, 2).contiguous();
 }
 
@@ -113,8 +119,7 @@ void run(const RestoreArgs& a) {
     };
     const at::Tensor input = image.rgb;
     image.rgb = restorer->restore(image.rgb, before, options, progress);
-    if (!a.sheet.empty())
-      sheet_rows.push_back(at::cat({thumbnail(input, 256), at::ones({1, 3, 256, 8}), thumbnail(image.rgb, 256)}, 3));
+    if (!a.sheet.empty()) sheet_rows.push_back(sheet_row(input, image.rgb));
     const Diagnosis after = reasoner->diagnose(image.rgb);
     save_image(image, outputs[i]);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
