@@ -10,6 +10,29 @@
 
 namespace rirf {
 
+// Data-parallel training over several processes (one machine or many) on torch's c10d with the
+// Gloo backend; see docs/distributed.md. world_size 1 is ordinary one-process training.
+struct DistributedOptions {
+  int world_size = 1;
+  int rank = 0;                          // 0 validates, logs and writes the run folder
+  std::string master_addr = "127.0.0.1";  // where rank 0 listens (the TCP store rendezvous)
+  int master_port = 29500;
+  // Rendezvous and every collective give up after this; a rank that dies is noticed sooner
+  // (its connections close). Must exceed rank 0's validation pause.
+  int timeout_s = 300;
+  int local_world_size = 1;  // processes on this machine (threads default to cores / this)
+
+  void validate() const;
+  nlohmann::json to_json() const;
+};
+
+// The variables torchrun sets (RANK, WORLD_SIZE, LOCAL_WORLD_SIZE, MASTER_ADDR, MASTER_PORT), or
+// Slurm's (SLURM_PROCID, SLURM_NTASKS, SLURM_NTASKS_PER_NODE) when torchrun's are absent.
+// `getenv` is injectable for tests. Throws Error naming a variable that is not a number.
+DistributedOptions distributed_from_environment(const std::function<const char*(const char*)>& getenv);
+// "HOST:PORT" into master_addr and master_port; throws Error on anything else.
+void set_master(DistributedOptions& options, const std::string& host_port);
+
 struct ReasonerTrainOptions {
   std::vector<std::string> data_dirs;  // clean photos, searched recursively
   std::string val_dir;                 // clean validation photos (never training ones); optional
@@ -29,6 +52,7 @@ struct ReasonerTrainOptions {
   std::uint64_t seed = 1;
   bool resume = false;
   int threads = 0;  // 0: all cores
+  DistributedOptions distributed;
 
   void validate() const;
   nlohmann::json to_json() const;
@@ -68,6 +92,7 @@ struct RestorerTrainOptions {
   std::uint64_t seed = 1;
   bool resume = false;
   int threads = 0;  // 0: all cores
+  DistributedOptions distributed;
 
   void validate() const;
   nlohmann::json to_json() const;

@@ -155,6 +155,7 @@ void ReasonerTrainOptions::validate() const {
   check(crop >= 32 && crop <= 1024 && crop % 8 == 0, "train: --crop must be a multiple of 8 in [32, 1024]");
   check(lr > 0 && lr < 1, "train: --lr must be in (0, 1)");
   check(clean_probability >= 0 && clean_probability <= 1, "train: clean probability must be in [0, 1]");
+  distributed.validate();
 }
 
 nlohmann::json ReasonerTrainOptions::to_json() const {
@@ -162,54 +163,63 @@ nlohmann::json ReasonerTrainOptions::to_json() const {
           {"steps", steps},         {"batch", batch},       {"crop", crop},
           {"lr", lr},               {"weight_decay", weight_decay}, {"warmup", warmup},
           {"log_every", log_every}, {"val_every", val_every}, {"checkpoint_every", checkpoint_every},
-          {"clean_probability", clean_probability}, {"seed", seed}, {"threads", threads}};
+          {"clean_probability", clean_probability}, {"seed", seed}, {"threads", threads},
+          {"distributed", distributed.to_json()}};
 }
 
 void train_reasoner(const ReasonerTrainOptions& options, const std::function<void(const std::string&)>& log) {
   options.validate();
   const fs::path out(options.out_dir);
-  if (options.threads > 0) at::set_num_threads(options.threads);
+  train::set_threads(options.threads, options.distributed);
   torch::manual_seed(static_cast<std::uint64_t>(options.seed));  // initial weights
 
-  // Bad data or initial weights fail before anything is written.
+  // Bad data or initial weights fail before anything is written, on every rank before it joins
+  // the others. Only rank 0 validates, logs and writes the run folder.
   const PhotoPool pool(options.data_dirs, options.crop, options.exclude);
+  const bool main_rank = options.distributed.rank == 0;
   DiagNet net;
-  const bool initialise = !options.init.empty() && !options.resume;  // a resumed run has its own weights
+  const bool initialise = main_rank && !options.init.empty() && !options.resume;  // a resumed run has its own weights
   std::string fresh;
   if (initialise)
     for (const auto& name : init_diagnet_weights(net, options.init)) fresh += " " + name;
-  ensure_directory(options.out_dir);
-  log(fmt("training photos: %zu", pool.size()));
+  std::optional<Batch> val;
+  if (main_rank && !options.val_dir.empty()) val = make_validation(PhotoPool({options.val_dir}, 256), 256);
+
+  train::DataParallel ranks(options.distributed);
+  const auto log_main = [&](const std::string& line) {
+    if (main_rank) log(line);
+  };
+  if (main_rank) ensure_directory(options.out_dir);
+  log_main(fmt("training photos: %zu", pool.size()));
+  if (ranks.enabled())
+    log_main(fmt("data-parallel over %d ranks (c10d Gloo, master %s:%d)", ranks.world_size(),
+                 options.distributed.master_addr.c_str(), options.distributed.master_port));
   if (initialise)
     log("initialised from " + options.init + (fresh.empty() ? "" : "; new parameters:" + fresh));
-  std::optional<Batch> val;
-  if (!options.val_dir.empty()) {
-    val = make_validation(PhotoPool({options.val_dir}, 256), 256);
-    log(fmt("validation samples: %lld (256 px centre crops)", static_cast<long long>(val->images.size(0))));
-  }
+  if (val) log(fmt("validation samples: %lld (256 px centre crops)", static_cast<long long>(val->images.size(0))));
 
   torch::optim::AdamW optimizer(net->parameters(), torch::optim::AdamWOptions(options.lr).weight_decay(options.weight_decay));
   int step = 0;
-  Rng rng(options.seed);
+  Rng rng(ranks.data_seed(options.seed));
   double best = -1e9;
   if (options.resume) {
-    const auto state_path = out / "state.json";
-    check(fs::exists(state_path), "cannot resume: no checkpoint in '" + options.out_dir + "'");
-    const auto state = nlohmann::json::parse(read_file_text(state_path.string()));
-    load_diagnet_weights(net, (out / "checkpoint.safetensors").string());
-    torch::load(optimizer, (out / "optimizer.pt").string());
+    if (main_rank) load_diagnet_weights(net, (out / "checkpoint.safetensors").string());
+    const auto state = train::resume_state(ranks, options.out_dir, optimizer);
     step = state.at("step").get<int>();
-    rng = Rng(state.at("rng").get<std::uint64_t>());
+    rng = Rng(ranks.data_seed(state.at("rng").get<std::uint64_t>()));
     best = state.value("best_score", -1e9);
-    log(fmt("resumed at step %d", step));
+    log_main(fmt("resumed at step %d", step));
   }
+  ranks.broadcast(net->parameters());  // every rank starts from rank 0's weights
   nlohmann::json config = options.to_json();
   config["model"] = "DiagNet";
   config["parameters"] = 0;
   for (const auto& p : net->parameters()) config["parameters"] = config["parameters"].get<std::int64_t>() + p.numel();
-  write_file_atomic((out / "config.json").string(), config.dump(2) + "\n");
+  if (main_rank) write_file_atomic((out / "config.json").string(), config.dump(2) + "\n");
 
   const auto save_checkpoint = [&] {
+    ranks.check_identical(net->parameters());
+    if (!main_rank) return;
     save_diagnet_weights(net, (out / "checkpoint.safetensors").string(), {{"step", std::to_string(step)}});
     torch::save(optimizer, (out / "optimizer.pt").string());
     write_file_atomic((out / "state.json").string(),
@@ -233,11 +243,13 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
     optimizer.zero_grad();
     const auto loss = loss_of(net->forward(batch.images), batch);
     loss.backward();
+    ranks.average_gradients(net->parameters());
     torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
     optimizer.step();
     ++step;
     progress.add(loss.item<double>());
-    if (step % options.log_every == 0 || step == options.steps) log(progress.take(step, options.steps, lr));
+    if (step % options.log_every == 0 || step == options.steps)
+      log_main(progress.take(step, options.steps, lr, ranks.take_reduce_ms()));
     if (val && (step % options.val_every == 0 || step == options.steps)) {
       const Validation v = validate_on(net, *val);
       log(fmt("validation at step %d: presence accuracy %.3f, macro-F1 %.3f, clean called clean %.1f%%, "
@@ -252,6 +264,7 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
     }
     if (step % options.checkpoint_every == 0 || step == options.steps) save_checkpoint();
   }
+  if (!main_rank) return;
   save_diagnet_weights(net, (out / "reasoner.safetensors").string(), {{"step", std::to_string(step)}});
   log("wrote " + (out / "reasoner.safetensors").string());
 }

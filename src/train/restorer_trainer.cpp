@@ -108,6 +108,7 @@ void RestorerTrainOptions::validate() const {
   check(keep_probability >= 0 && keep_probability <= 1, "train: keep probability must be in [0, 1]");
   check(single_probability >= 0 && single_probability <= 1, "train: --single must be in [0, 1]");
   check(loss == "l1" || loss == "psnr", "train: --loss must be l1 or psnr, got '" + loss + "'");
+  distributed.validate();
 }
 
 nlohmann::json RestorerTrainOptions::to_json() const {
@@ -117,16 +118,17 @@ nlohmann::json RestorerTrainOptions::to_json() const {
           {"log_every", log_every}, {"val_every", val_every}, {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every},
           {"clean_probability", clean_probability}, {"keep_probability", keep_probability},
           {"single_probability", single_probability}, {"loss", loss}, {"init", init}, {"seed", seed},
-          {"threads", threads}};
+          {"threads", threads}, {"distributed", distributed.to_json()}};
 }
 
 void train_restorer(const RestorerTrainOptions& options, const std::function<void(const std::string&)>& log) {
   options.validate();
   const fs::path out(options.out_dir);
-  if (options.threads > 0) at::set_num_threads(options.threads);
+  train::set_threads(options.threads, options.distributed);
   torch::manual_seed(static_cast<std::uint64_t>(options.seed));  // initial weights
 
-  // Bad data, validation photos or weights fail before anything is written.
+  // Bad data, validation photos or weights fail before anything is written, on every rank
+  // before it joins the others. Only rank 0 validates, logs and writes the run folder.
   const PhotoPool pool(options.data_dirs, options.crop, options.exclude);
   DiagNet reasoner;
   if (!options.blind) load_diagnet_weights(reasoner, options.reasoner);
@@ -142,12 +144,21 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
           "'" + path.string() + "' holds a different network (" + loaded->options().to_json().dump() + ")");
     copy_parameters(to, loaded);
   };
-  if (!options.init.empty() && !options.resume) load_into(net, options.init);
-  copy_parameters(ema, net);
+  const bool main_rank = options.distributed.rank == 0;
+  if (main_rank && !options.init.empty() && !options.resume) load_into(net, options.init);
   std::optional<Pairs> val;
-  if (!options.val_dir.empty()) val = make_validation(PhotoPool({options.val_dir}, options.val_crop), options.val_crop);
-  ensure_directory(options.out_dir);
-  log(fmt("training photos: %zu", pool.size()));
+  if (main_rank && !options.val_dir.empty())
+    val = make_validation(PhotoPool({options.val_dir}, options.val_crop), options.val_crop);
+
+  train::DataParallel ranks(options.distributed);
+  const auto log_main = [&](const std::string& line) {
+    if (main_rank) log(line);
+  };
+  if (main_rank) ensure_directory(options.out_dir);
+  log_main(fmt("training photos: %zu", pool.size()));
+  if (ranks.enabled())
+    log_main(fmt("data-parallel over %d ranks (c10d Gloo, master %s:%d)", ranks.world_size(),
+                 options.distributed.master_addr.c_str(), options.distributed.master_port));
   if (val)
     log(fmt("validation samples: %lld (%lld px centre crops)", static_cast<long long>(val->degraded.size(0)),
             static_cast<long long>(options.val_crop)));
@@ -155,28 +166,33 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
   torch::optim::AdamW optimizer(net->parameters(),
                                 torch::optim::AdamWOptions(options.lr).weight_decay(options.weight_decay).betas({0.9, 0.9}));
   int step = 0;
-  Rng rng(options.seed);
+  Rng rng(ranks.data_seed(options.seed));
   if (options.resume) {
-    const auto state_path = out / "state.json";
-    check(fs::exists(state_path), "cannot resume: no checkpoint in '" + options.out_dir + "'");
-    const auto state = nlohmann::json::parse(read_file_text(state_path.string()));
-    load_into(net, out / "checkpoint.safetensors");
-    load_into(ema, out / "ema.safetensors");
-    torch::load(optimizer, (out / "optimizer.pt").string());
+    if (main_rank) {
+      load_into(net, out / "checkpoint.safetensors");
+      load_into(ema, out / "ema.safetensors");
+    }
+    const auto state = train::resume_state(ranks, options.out_dir, optimizer);
     step = state.at("step").get<int>();
-    rng = Rng(state.at("rng").get<std::uint64_t>());
-    log(fmt("resumed at step %d", step));
+    rng = Rng(ranks.data_seed(state.at("rng").get<std::uint64_t>()));
+    log_main(fmt("resumed at step %d", step));
+  } else {
+    copy_parameters(ema, net);
   }
+  ranks.broadcast(net->parameters());  // every rank starts from rank 0's weights
+  ranks.broadcast(ema->parameters());
   nlohmann::json config = options.to_json();
   config["model"] = net_options.to_json();
   std::int64_t parameters = 0;
   for (const auto& p : net->parameters()) parameters += p.numel();
   config["parameters"] = parameters;
-  write_file_atomic((out / "config.json").string(), config.dump(2) + "\n");
-  log(fmt("RestorerNet%s: %.2fM parameters, %.1f kMAC per pixel", options.blind ? " (blind twin)" : "",
+  if (main_rank) write_file_atomic((out / "config.json").string(), config.dump(2) + "\n");
+  log_main(fmt("RestorerNet%s: %.2fM parameters, %.1f kMAC per pixel", options.blind ? " (blind twin)" : "",
           parameters / 1e6, net->macs_per_pixel() / 1e3));
 
   const auto save_checkpoint = [&] {
+    ranks.check_identical(net->parameters());
+    if (!main_rank) return;
     const std::map<std::string, std::string> meta{{"step", std::to_string(step)}};
     save_restorer_net(net, (out / "checkpoint.safetensors").string(), meta);
     save_restorer_net(ema, (out / "ema.safetensors").string(), meta);
@@ -246,15 +262,18 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
                                       at::log((restored - batch.target).pow(2).mean({1, 2, 3}) + 1e-8).mean()
                                 : torch::l1_loss(restored, batch.target);
     loss.backward();
+    ranks.average_gradients(net->parameters());
     torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
     optimizer.step();
     update_ema(ema, net, options.ema_decay);
     ++step;
     progress.add(loss.item<double>());
-    if (step % options.log_every == 0 || step == options.steps) log(progress.take(step, options.steps, lr));
+    if (step % options.log_every == 0 || step == options.steps)
+      log_main(progress.take(step, options.steps, lr, ranks.take_reduce_ms()));
     if (val && (step % options.val_every == 0 || step == options.steps)) validate_now();
     if (step % options.checkpoint_every == 0 || step == options.steps) save_checkpoint();
   }
+  if (!main_rank) return;
   save_restorer_net(ema, (out / "restorer.safetensors").string(), {{"step", std::to_string(step)}});
   log("wrote " + (out / "restorer.safetensors").string());
 }

@@ -4,6 +4,12 @@
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
+#include <filesystem>
+#include <sstream>
+#include <thread>
+
+#include "rirf/error.hpp"
+#include "rirf/file_io.hpp"
 
 namespace rirf::train {
 
@@ -26,16 +32,46 @@ void set_learning_rate(torch::optim::AdamW& optimizer, double lr) {
   for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
 }
 
+void set_threads(int threads, const DistributedOptions& distributed) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (threads > 0)
+    at::set_num_threads(threads);
+  else if (distributed.local_world_size > 1)
+    at::set_num_threads(std::max(1, cores / distributed.local_world_size));
+}
+
+nlohmann::json resume_state(DataParallel& ranks, const std::string& out, torch::optim::Optimizer& optimizer) {
+  std::string state, moments;
+  if (ranks.is_main()) {
+    const auto path = std::filesystem::path(out) / "state.json";
+    check(std::filesystem::exists(path), "cannot resume: no checkpoint in '" + out + "'");
+    state = read_file_text(path.string());
+    torch::load(optimizer, (std::filesystem::path(out) / "optimizer.pt").string());
+    if (ranks.enabled()) {
+      std::ostringstream bytes;
+      torch::save(optimizer, bytes);
+      moments = bytes.str();
+    }
+  }
+  state = ranks.share("resume/state", state);
+  moments = ranks.share("resume/optimizer", moments);
+  if (!ranks.is_main()) {
+    std::istringstream bytes(moments);
+    torch::load(optimizer, bytes);
+  }
+  return nlohmann::json::parse(state);
+}
+
 at::Tensor quantise(const at::Tensor& x) { return (x.clamp(0, 1) * 255.0).round() / 255.0; }
 
-std::string ProgressLine::take(int step, int steps, double lr) {
+std::string ProgressLine::take(int step, int steps, double lr, double reduce_ms) {
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double rate = (step - first_) / std::max(elapsed, 1e-9);
   const std::string line = fmt("step %d/%d  loss %.4f  lr %.2e  %.2f steps/s  eta %.0f min", step, steps,
                                running_ / std::max(1, count_), lr, rate, (steps - step) / std::max(rate, 1e-9) / 60.0);
   running_ = 0;
   count_ = 0;
-  return line;
+  return reduce_ms > 0 ? line + fmt("  all-reduce %.1f ms/step", reduce_ms) : line;
 }
 
 }  // namespace rirf::train

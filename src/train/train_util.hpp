@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "rirf/degrade.hpp"
+#include "train/data_parallel.hpp"
 
 namespace rirf::train {
 
@@ -18,6 +19,15 @@ std::string fmt(const char* format, ...) __attribute__((format(printf, 1, 2)));
 double cosine_learning_rate(double peak, int step, int steps, int warmup);
 void set_learning_rate(torch::optim::AdamW& optimizer, double lr);
 
+// The threads a rank computes with: `threads` when given, else the cores shared among the ranks
+// on this machine (0: leave libtorch's setting alone).
+void set_threads(int threads, const DistributedOptions& distributed);
+
+// A resumed run's state on every rank: rank 0 reads state.json and optimizer.pt from the run
+// folder `out` (Error if there is no checkpoint) and the other ranks receive both from it.
+// Returns state.json's contents; the caller broadcasts the weights.
+nlohmann::json resume_state(DataParallel& ranks, const std::string& out, torch::optim::Optimizer& optimizer);
+
 // 8-bit quantisation, as a degraded image would be stored.
 at::Tensor quantise(const at::Tensor& x);
 
@@ -26,7 +36,8 @@ class ProgressLine {
  public:
   explicit ProgressLine(int first_step) : first_(first_step), start_(std::chrono::steady_clock::now()) {}
   void add(double loss) { running_ += loss, ++count_; }
-  std::string take(int step, int steps, double lr);  // resets the running loss
+  // Resets the running loss. reduce_ms > 0 adds the gradient all-reduce's mean time per step.
+  std::string take(int step, int steps, double lr, double reduce_ms = 0);
 
  private:
   int first_;

@@ -2,15 +2,45 @@
 //                     [--steps --batch --crop --resume]
 // rirf train restorer --data DIR [--data DIR] --out DIR (--reasoner FILE | --blind) [--val DIR]
 //                     [--width --steps --batch --crop --lr --ema --init --loss --single --resume]
+// Both: [--world-size N --rank R --master HOST:PORT --dist-timeout S] (or torchrun's/Slurm's variables)
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <memory>
+#include <optional>
 
 #include "commands.hpp"
 #include "rirf/train.hpp"
 
 namespace rirf::cli {
+namespace {
+
+// --world-size/--rank/--master/--dist-timeout, each overriding what the environment says
+// (torchrun's or Slurm's variables), resolved when the command runs.
+struct DistributedFlags {
+  std::optional<int> world_size, rank, timeout_s;
+  std::optional<std::string> master;
+
+  void add_to(CLI::App* cmd) {
+    cmd->add_option("--world-size", world_size, "processes training together (default: $WORLD_SIZE, or 1)")
+        ->check(CLI::Range(1, 65536));
+    cmd->add_option("--rank", rank, "this process's rank in [0, world size) (default: $RANK)")->check(CLI::Range(0, 65535));
+    cmd->add_option("--master", master, "HOST:PORT where rank 0 listens (default: $MASTER_ADDR:$MASTER_PORT)");
+    cmd->add_option("--dist-timeout", timeout_s, "seconds before a missing or stuck rank ends the run (default 300)")
+        ->check(CLI::Range(1, 86400));
+  }
+  DistributedOptions resolve() const {
+    DistributedOptions d = distributed_from_environment([](const char* name) { return std::getenv(name); });
+    if (world_size) d.world_size = *world_size;
+    if (rank) d.rank = *rank;
+    if (master) set_master(d, *master);
+    if (timeout_s) d.timeout_s = *timeout_s;
+    return d;
+  }
+};
+
+}  // namespace
 
 void register_train(CLI::App& app) {
   CLI::App* train = app.add_subcommand("train", "Train a network (see its subcommands)");
@@ -32,7 +62,12 @@ void register_train(CLI::App& app) {
   cmd->add_option("--checkpoint-every", o->checkpoint_every, "checkpoint every N steps (default 250)")
       ->check(CLI::Range(1, 1'000'000));
   cmd->add_flag("--resume", o->resume, "continue from the checkpoint in --out");
-  cmd->callback([o] { train_reasoner(*o, [](const std::string& line) { spdlog::info("{}", line); }); });
+  auto od = std::make_shared<DistributedFlags>();
+  od->add_to(cmd);
+  cmd->callback([o, od] {
+    o->distributed = od->resolve();
+    train_reasoner(*o, [](const std::string& line) { spdlog::info("{}", line); });
+  });
 
   auto r = std::make_shared<RestorerTrainOptions>();
   CLI::App* rcmd = train->add_subcommand("restorer", "Train RestorerNet (or its blind twin) on synthetic degradations of clean photos");
@@ -59,7 +94,12 @@ void register_train(CLI::App& app) {
   rcmd->add_option("--checkpoint-every", r->checkpoint_every, "checkpoint every N steps (default 250)")
       ->check(CLI::Range(1, 1'000'000));
   rcmd->add_flag("--resume", r->resume, "continue from the checkpoint in --out");
-  rcmd->callback([r] { train_restorer(*r, [](const std::string& line) { spdlog::info("{}", line); }); });
+  auto rd = std::make_shared<DistributedFlags>();
+  rd->add_to(rcmd);
+  rcmd->callback([r, rd] {
+    r->distributed = rd->resolve();
+    train_restorer(*r, [](const std::string& line) { spdlog::info("{}", line); });
+  });
 }
 
 }  // namespace rirf::cli
