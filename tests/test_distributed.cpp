@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/torch.h>
 #include <unistd.h>
+
+#include <cstdlib>
 
 #include <map>
 #include <thread>
@@ -172,6 +175,41 @@ TEST(DataParallel, DifferingParametersAreCaught) {
   rank1.join();
   EXPECT_NE(failure[0].find("parameters differ"), std::string::npos) << failure[0];
   EXPECT_NE(failure[1].find("parameters differ"), std::string::npos) << failure[1];
+}
+
+// Under torchrun the agent serves the store and every rank, rank 0 included, is its client.
+TEST(DataParallel, JoinsTheStoreOfATorchrunAgent) {
+  DistributedOptions options;
+  options.world_size = 2;
+  options.master_port = free_port();
+  options.timeout_s = 30;
+  ::c10d::TCPStoreOptions agent_options;
+  agent_options.port = static_cast<std::uint16_t>(options.master_port);
+  agent_options.isServer = true;
+  agent_options.waitWorkers = false;
+  const auto agent = c10::make_intrusive<::c10d::TCPStore>("127.0.0.1", agent_options);
+  setenv("TORCHELASTIC_USE_AGENT_STORE", "True", 1);
+  std::string failure[2];
+  std::string shared[2];
+  const auto rank_main = [&](int rank) {
+    try {
+      DistributedOptions mine = options;
+      mine.rank = rank;
+      train::DataParallel ranks(mine);
+      shared[rank] = ranks.share("greeting", rank == 0 ? "from rank 0" : "");
+      ranks.check_identical({torch::ones({4})});
+    } catch (const std::exception& e) {
+      failure[rank] = e.what();
+    }
+  };
+  std::thread rank1(rank_main, 1);
+  rank_main(0);
+  rank1.join();
+  unsetenv("TORCHELASTIC_USE_AGENT_STORE");
+  EXPECT_EQ(failure[0], "");
+  EXPECT_EQ(failure[1], "");
+  EXPECT_EQ(shared[1], "from rank 0");
+  EXPECT_TRUE(agent->check({"/worker/attempt_0/rirf/greeting"}));
 }
 
 TEST(DataParallel, OneProcessNeedsNoNetworkAndKeepsItsSeed) {

@@ -7,6 +7,7 @@
 
 #include <c10/util/Exception.h>
 #include <glog/logging.h>
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/torch.h>
@@ -117,14 +118,23 @@ DataParallel::DataParallel(const DistributedOptions& options, std::int64_t bucke
   group_->where = "rank " + std::to_string(rank_) + " of " + std::to_string(world_size_);
   const auto timeout = std::chrono::milliseconds(std::int64_t{options.timeout_s} * 1000);
   const std::string master = options.master_addr + ":" + std::to_string(options.master_port);
+  // Under torchrun the launcher's agent already serves the store at MASTER_ADDR:MASTER_PORT and
+  // says so; every rank is then its client, under the key prefix PyTorch's own workers use.
+  const char* agent_store = std::getenv("TORCHELASTIC_USE_AGENT_STORE");
+  const bool use_agent_store = agent_store && std::string(agent_store) == "True";
   try {
     ::c10d::TCPStoreOptions store_options;
     store_options.port = static_cast<std::uint16_t>(options.master_port);
-    store_options.isServer = rank_ == 0;
+    store_options.isServer = rank_ == 0 && !use_agent_store;
     store_options.numWorkers = static_cast<std::size_t>(world_size_);
     store_options.waitWorkers = true;
     store_options.timeout = timeout;
     group_->store = c10::make_intrusive<::c10d::TCPStore>(options.master_addr, store_options);
+    if (use_agent_store) {
+      const char* restarts = std::getenv("TORCHELASTIC_RESTART_COUNT");
+      group_->store = c10::make_intrusive<::c10d::PrefixStore>(
+          std::string("/worker/attempt_") + (restarts ? restarts : "0"), group_->store);
+    }
     auto gloo_options = ::c10d::ProcessGroupGloo::Options::create(timeout);
     gloo_options->devices.push_back(gloo_device(options));
     group_->gloo = c10::make_intrusive<::c10d::ProcessGroupGloo>(group_->store, rank_, world_size_, gloo_options);
