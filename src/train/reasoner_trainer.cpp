@@ -186,14 +186,9 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
   if (main_rank && !options.val_dir.empty()) val = make_validation(PhotoPool({options.val_dir}, 256), 256);
 
   train::DataParallel ranks(options.distributed);
-  const auto log_main = [&](const std::string& line) {
-    if (main_rank) log(line);
-  };
-  if (main_rank) ensure_directory(options.out_dir);
+  const auto log_main = train::main_rank_log(ranks, log);
+  train::open_run(ranks, options.distributed, options.out_dir, log);
   log_main(fmt("training photos: %zu", pool.size()));
-  if (ranks.enabled())
-    log_main(fmt("data-parallel over %d ranks (c10d Gloo, master %s:%d)", ranks.world_size(),
-                 options.distributed.master_addr.c_str(), options.distributed.master_port));
   if (initialise)
     log("initialised from " + options.init + (fresh.empty() ? "" : "; new parameters:" + fresh));
   if (val) log(fmt("validation samples: %lld (256 px centre crops)", static_cast<long long>(val->images.size(0))));

@@ -151,14 +151,9 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
     val = make_validation(PhotoPool({options.val_dir}, options.val_crop), options.val_crop);
 
   train::DataParallel ranks(options.distributed);
-  const auto log_main = [&](const std::string& line) {
-    if (main_rank) log(line);
-  };
-  if (main_rank) ensure_directory(options.out_dir);
+  const auto log_main = train::main_rank_log(ranks, log);
+  train::open_run(ranks, options.distributed, options.out_dir, log);
   log_main(fmt("training photos: %zu", pool.size()));
-  if (ranks.enabled())
-    log_main(fmt("data-parallel over %d ranks (c10d Gloo, master %s:%d)", ranks.world_size(),
-                 options.distributed.master_addr.c_str(), options.distributed.master_port));
   if (val)
     log(fmt("validation samples: %lld (%lld px centre crops)", static_cast<long long>(val->degraded.size(0)),
             static_cast<long long>(options.val_crop)));

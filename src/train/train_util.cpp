@@ -40,6 +40,20 @@ void set_threads(int threads, const DistributedOptions& distributed) {
     at::set_num_threads(std::max(1, cores / distributed.local_world_size));
 }
 
+Log main_rank_log(const DataParallel& ranks, Log log) {
+  return [main = ranks.is_main(), log = std::move(log)](const std::string& line) {
+    if (main) log(line);
+  };
+}
+
+void open_run(const DataParallel& ranks, const DistributedOptions& distributed, const std::string& out, const Log& log) {
+  if (!ranks.is_main()) return;
+  ensure_directory(out);
+  if (ranks.enabled())
+    log(fmt("data-parallel over %d ranks (c10d Gloo, master %s:%d)", ranks.world_size(),
+            distributed.master_addr.c_str(), distributed.master_port));
+}
+
 nlohmann::json resume_state(DataParallel& ranks, const std::string& out, torch::optim::Optimizer& optimizer) {
   std::string state, moments;
   if (ranks.is_main()) {

@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,12 @@ void set_learning_rate(torch::optim::AdamW& optimizer, double lr);
 // The threads a rank computes with: `threads` when given, else the cores shared among the ranks
 // on this machine (0: leave libtorch's setting alone).
 void set_threads(int threads, const DistributedOptions& distributed);
+
+using Log = std::function<void(const std::string&)>;
+// `log` on rank 0, silence elsewhere: only rank 0 reports.
+Log main_rank_log(const DataParallel& ranks, Log log);
+// Rank 0 makes the run folder and names the group, if there is one.
+void open_run(const DataParallel& ranks, const DistributedOptions& distributed, const std::string& out, const Log& log);
 
 // A resumed run's state on every rank: rank 0 reads state.json and optimizer.pt from the run
 // folder `out` (Error if there is no checkpoint) and the other ranks receive both from it.
