@@ -19,68 +19,14 @@
 #include "rirf/metrics.hpp"
 #include "rirf/train.hpp"
 #include "train/photo_pool.hpp"
+#include "train/restoration_pairs.hpp"
 #include "train/train_util.hpp"
 
 namespace rirf {
 namespace {
 namespace fs = std::filesystem;
 using train::fmt;
-
-struct Pairs {
-  at::Tensor degraded, target;
-  std::vector<KeepMask> keep;
-  std::vector<std::string> task;  // validation only: which suite the sample belongs to
-};
-
-// The target of a sample that keeps some types: the plan applied with only those steps (same
-// seeds, so a kept noise or rain pattern is the one in the input).
-DegradationPlan kept_steps(const DegradationPlan& plan, const KeepMask& keep) {
-  DegradationPlan kept;
-  for (const auto& step : plan.steps)
-    if (keep[static_cast<int>(step.type)]) kept.steps.push_back(step);
-  return kept;
-}
-
-// The condition of each sample: the reasoner's diagnosis of the degraded crop, plus the keep flags.
-at::Tensor conditions(DiagNet& reasoner, const Pairs& pairs) {
-  torch::NoGradGuard no_grad;
-  const at::Tensor out = reasoner->forward(pairs.degraded);
-  at::Tensor c = torch::empty({out.size(0), kConditionSize});
-  for (std::int64_t i = 0; i < out.size(0); ++i) {
-    Condition values = condition_from_diagnosis(decode_outputs(out[i]), pairs.keep[i]);
-    c[i] = torch::from_blob(values.data(), {kConditionSize}, torch::kFloat).clone();
-  }
-  return c;
-}
-
-// The fixed validation set: centre crops of the validation photos, each clean, at noise
-// severity 45 (sigma 25), every other single type at severity 50, and one 2-3-type composite.
-Pairs make_validation(const PhotoPool& pool, std::int64_t crop) {
-  std::vector<at::Tensor> degraded, target;
-  Pairs p;
-  std::uint64_t index = 0;
-  for (std::size_t i = 0; i < pool.size(); ++i) {
-    const at::Tensor x = pool.center_crop(i, crop);
-    std::vector<std::pair<std::string, DegradationPlan>> plans{{"clean", {}}};
-    for (auto type : all_degradation_types()) {
-      Rng rng(derive_seed(0x7E57, index++));
-      plans.push_back({type_name(type), {{make_step(type, type == DegradationType::noise ? 45 : 50, rng)}}});
-    }
-    Rng rng(derive_seed(0x7E57, index++));
-    SampleOptions composite;
-    composite.min_count = 2;
-    plans.push_back({"mixed", sample_plan(composite, rng)});
-    for (const auto& [task, plan] : plans) {
-      degraded.push_back(train::quantise(apply(x, plan)));
-      target.push_back(x);
-      p.keep.push_back({});
-      p.task.push_back(task);
-    }
-  }
-  p.degraded = torch::cat(degraded, 0);
-  p.target = torch::cat(target, 0);
-  return p;
-}
+using train::Pairs;
 
 void update_ema(RestorerNet& ema, RestorerNet& net, double decay) {
   torch::NoGradGuard no_grad;
@@ -148,7 +94,7 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
   if (main_rank && !options.init.empty() && !options.resume) load_into(net, options.init);
   std::optional<Pairs> val;
   if (main_rank && !options.val_dir.empty())
-    val = make_validation(PhotoPool({options.val_dir}, options.val_crop), options.val_crop);
+    val = train::make_validation(PhotoPool({options.val_dir}, options.val_crop), options.val_crop);
 
   train::DataParallel ranks(options.distributed);
   const auto log_main = train::main_rank_log(ranks, log);
@@ -196,55 +142,20 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
   };
 
   const auto validate_now = [&] {
-    torch::NoGradGuard no_grad;
-    ema->eval();
-    const at::Tensor condition = options.blind ? at::Tensor() : conditions(reasoner, *val);
-    std::map<std::string, std::pair<double, int>> psnr;  // task -> (sum, count)
-    for (std::int64_t i = 0; i < val->degraded.size(0); i += 16) {
-      const std::int64_t end = std::min<std::int64_t>(i + 16, val->degraded.size(0));
-      const at::Tensor restored =
-          ema->forward(val->degraded.slice(0, i, end), options.blind ? at::Tensor() : condition.slice(0, i, end))
-              .clamp(0, 1);
-      for (std::int64_t k = i; k < end; ++k) {
-        auto& [sum, count] = psnr[val->task[k]];
-        sum += rirf::psnr(train::quantise(restored[k - i].unsqueeze(0)), val->target[k].unsqueeze(0));
-        ++count;
-      }
-    }
-    ema->train();
-    std::string line = fmt("validation at step %d (EMA weights), PSNR dB:", step);
-    double total = 0;
-    int tasks = 0;
-    for (const auto& [task, sc] : psnr) {
-      line += fmt(" %s %.2f", task.c_str(), sc.first / sc.second);
-      if (task != "clean") total += sc.first / sc.second, ++tasks;
-    }
-    log(line + fmt("; degraded-task average %.2f", total / std::max(1, tasks)));
+    const at::Tensor condition = options.blind ? at::Tensor() : train::predicted_conditions(*reasoner, *val);
+    log(fmt("validation at step %d (EMA weights), PSNR dB:", step) +
+        train::score_restorer(*ema, *val, condition).describe());
   };
 
-  SampleOptions sampling, single;
+  train::PairSampling sampling;
   sampling.clean_probability = options.clean_probability;
-  single.max_count = 1;
+  sampling.keep_probability = options.keep_probability;
+  sampling.single_probability = options.single_probability;
   net->train();
   train::ProgressLine progress(step);
   while (step < options.steps) {
-    std::vector<at::Tensor> degraded, target;
-    Pairs batch;
-    for (int i = 0; i < options.batch; ++i) {
-      const at::Tensor clean = pool.random_crop(rng, options.crop);
-      const bool force_single = options.single_probability > 0 && rng.bernoulli(options.single_probability);
-      const DegradationPlan plan = sample_plan(force_single ? single : sampling, rng);
-      KeepMask keep{};
-      if (!plan.steps.empty() && rng.bernoulli(options.keep_probability))
-        for (const auto& s : plan.steps) keep[static_cast<int>(s.type)] = rng.bernoulli(0.5);
-      const DegradationPlan kept = kept_steps(plan, keep);
-      degraded.push_back(train::quantise(apply(clean, plan)));
-      target.push_back(kept.steps.empty() ? clean : train::quantise(apply(clean, kept)));
-      batch.keep.push_back(keep);
-    }
-    batch.degraded = torch::cat(degraded, 0);
-    batch.target = torch::cat(target, 0);
-    const at::Tensor condition = options.blind ? at::Tensor() : conditions(reasoner, batch);
+    const Pairs batch = train::draw_pairs(pool, rng, options.batch, options.crop, sampling);
+    const at::Tensor condition = options.blind ? at::Tensor() : train::predicted_conditions(*reasoner, batch);
     const double lr = train::cosine_learning_rate(options.lr, step, options.steps, options.warmup);
     train::set_learning_rate(optimizer, lr);
     optimizer.zero_grad();

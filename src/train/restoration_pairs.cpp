@@ -1,0 +1,140 @@
+#include "train/restoration_pairs.hpp"
+
+#include <torch/torch.h>
+
+#include "reason/diagnet_model.hpp"
+#include "reason/diagnet_weights.hpp"
+#include "restore/restorer_model.hpp"
+#include "rirf/metrics.hpp"
+#include "rirf/degrade.hpp"
+#include "train/train_util.hpp"
+
+namespace rirf::train {
+namespace {
+
+DegradationPlan kept_steps(const DegradationPlan& plan, const KeepMask& keep) {
+  DegradationPlan kept;
+  for (const auto& step : plan.steps)
+    if (keep[static_cast<int>(step.type)]) kept.steps.push_back(step);
+  return kept;
+}
+
+}  // namespace
+
+Pairs draw_pairs(const PhotoPool& pool, Rng& rng, int count, std::int64_t crop, const PairSampling& sampling) {
+  SampleOptions mixed, single;
+  mixed.clean_probability = sampling.clean_probability;
+  single.max_count = 1;
+  std::vector<at::Tensor> degraded, target;
+  Pairs pairs;
+  for (int i = 0; i < count; ++i) {
+    const at::Tensor clean = pool.random_crop(rng, crop);
+    const bool force_single = sampling.single_probability > 0 && rng.bernoulli(sampling.single_probability);
+    const DegradationPlan plan = sample_plan(force_single ? single : mixed, rng);
+    KeepMask keep{};
+    if (!plan.steps.empty() && rng.bernoulli(sampling.keep_probability))
+      for (const auto& s : plan.steps) keep[static_cast<int>(s.type)] = rng.bernoulli(0.5);
+    const DegradationPlan kept = kept_steps(plan, keep);
+    degraded.push_back(quantise(apply(clean, plan)));
+    target.push_back(kept.steps.empty() ? clean : quantise(apply(clean, kept)));
+    pairs.keep.push_back(keep);
+  }
+  pairs.degraded = torch::cat(degraded, 0);
+  pairs.target = torch::cat(target, 0);
+  return pairs;
+}
+
+Pairs make_validation(const PhotoPool& pool, std::int64_t crop) {
+  std::vector<at::Tensor> degraded, target;
+  Pairs p;
+  std::uint64_t index = 0;
+  for (std::size_t i = 0; i < pool.size(); ++i) {
+    const at::Tensor x = pool.center_crop(i, crop);
+    std::vector<std::pair<std::string, DegradationPlan>> plans{{"clean", {}}};
+    for (auto type : all_degradation_types()) {
+      Rng rng(derive_seed(0x7E57, index++));
+      plans.push_back({type_name(type), {{make_step(type, type == DegradationType::noise ? 45 : 50, rng)}}});
+    }
+    Rng rng(derive_seed(0x7E57, index++));
+    SampleOptions composite;
+    composite.min_count = 2;
+    plans.push_back({"mixed", sample_plan(composite, rng)});
+    for (const auto& [task, plan] : plans) {
+      degraded.push_back(quantise(apply(x, plan)));
+      target.push_back(x);
+      p.keep.push_back({});
+      p.task.push_back(task);
+    }
+  }
+  p.degraded = torch::cat(degraded, 0);
+  p.target = torch::cat(target, 0);
+  return p;
+}
+
+at::Tensor predicted_conditions(DiagNetImpl& reasoner, const Pairs& pairs) {
+  torch::NoGradGuard no_grad;
+  const at::Tensor out = reasoner.forward(pairs.degraded);
+  at::Tensor c = torch::empty({out.size(0), kConditionSize});
+  for (std::int64_t i = 0; i < out.size(0); ++i) {
+    Condition values = condition_from_diagnosis(decode_outputs(out[i]), pairs.keep[i]);
+    c[i] = torch::from_blob(values.data(), {kConditionSize}, torch::kFloat).clone();
+  }
+  return c;
+}
+
+at::Tensor residual_severity(DiagNetImpl& reasoner, const at::Tensor& images) {
+  torch::NoGradGuard no_grad;
+  const at::Tensor out = reasoner.forward(images);
+  const at::Tensor presence = torch::sigmoid(out.slice(1, kPresenceOffset, kPresenceOffset + 6));
+  const at::Tensor severity = torch::sigmoid(out.slice(1, kSeverityOffset, kSeverityOffset + 6)) * 100.0;
+  return (presence * severity).sum(1);
+}
+
+double ValidationScores::degraded_average() const {
+  double total = 0;
+  int tasks = 0;
+  for (const auto& [task, value] : psnr)
+    if (task != "clean") total += value, ++tasks;
+  return total / std::max(1, tasks);
+}
+
+std::string ValidationScores::describe() const {
+  std::string line;
+  for (const auto& [task, value] : psnr) line += fmt(" %s %.2f", task.c_str(), value);
+  line += fmt("; degraded-task average %.2f", degraded_average());
+  if (!residual.empty()) {
+    line += "; residual severity:";
+    for (const auto& [task, value] : residual) line += fmt(" %s %.1f", task.c_str(), value);
+  }
+  return line;
+}
+
+ValidationScores score_restorer(RestorerNetImpl& net, const Pairs& val, const at::Tensor& condition, DiagNetImpl* judge) {
+  torch::NoGradGuard no_grad;
+  const bool was_training = net.is_training();
+  net.eval();
+  std::map<std::string, std::pair<double, int>> psnr, residual;  // task -> (sum, count)
+  for (std::int64_t i = 0; i < val.degraded.size(0); i += 16) {
+    const std::int64_t end = std::min<std::int64_t>(i + 16, val.degraded.size(0));
+    const at::Tensor restored =
+        quantise(net.forward(val.degraded.slice(0, i, end), condition.defined() ? condition.slice(0, i, end) : at::Tensor()));
+    const at::Tensor left = judge ? residual_severity(*judge, restored) : at::Tensor();
+    for (std::int64_t k = i; k < end; ++k) {
+      auto& [sum, count] = psnr[val.task[k]];
+      sum += rirf::psnr(restored[k - i].unsqueeze(0), val.target[k].unsqueeze(0));
+      ++count;
+      if (judge) {
+        auto& [rsum, rcount] = residual[val.task[k]];
+        rsum += left[k - i].item<double>();
+        ++rcount;
+      }
+    }
+  }
+  net.train(was_training);
+  ValidationScores scores;
+  for (const auto& [task, sc] : psnr) scores.psnr[task] = sc.first / sc.second;
+  for (const auto& [task, sc] : residual) scores.residual[task] = sc.first / sc.second;
+  return scores;
+}
+
+}  // namespace rirf::train

@@ -1,0 +1,64 @@
+// Internal: the (degraded, target) pairs the restorer's trainers learn from, the fixed
+// validation set, and the reasoner's predicted condition of each degraded crop.
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "restore/condition.hpp"
+#include "rirf/rng.hpp"
+#include "train/photo_pool.hpp"
+
+namespace rirf {
+
+class DiagNetImpl;
+class RestorerNetImpl;
+
+namespace train {
+
+struct Pairs {
+  at::Tensor degraded, target;  // [N, 3, H, W], quantised to 8 bits like a real file
+  std::vector<KeepMask> keep;   // types the target keeps (all false: the clean photo)
+  std::vector<std::string> task;  // validation only: which suite the sample belongs to
+};
+
+struct PairSampling {
+  double clean_probability = 0.1;   // clean inputs must come back unchanged
+  double keep_probability = 0.1;    // samples that ask the network to keep some present types
+  double single_probability = 0.0;  // extra chance of exactly one type (on top of the 1-3 draw)
+};
+
+// `count` random crops of `pool`, each degraded by a sampled plan. A sample that keeps some
+// types has as target the plan applied with only those steps (same seeds, so a kept noise or
+// rain pattern is the one in the input).
+Pairs draw_pairs(const PhotoPool& pool, Rng& rng, int count, std::int64_t crop, const PairSampling& sampling);
+
+// The fixed validation set: centre crops of the validation photos, each clean, at noise
+// severity 45 (sigma 25), every other single type at severity 50, and one 2-3-type composite.
+Pairs make_validation(const PhotoPool& pool, std::int64_t crop);
+
+// The condition of each sample: the reasoner's diagnosis of the degraded crop plus the keep
+// flags, [N, kConditionSize].
+at::Tensor predicted_conditions(DiagNetImpl& reasoner, const Pairs& pairs);
+
+// Expected residual severity per sample, summed over the six types (0-600): presence
+// probability x severity, a smooth score the reasoner gives a restored image. [N]
+at::Tensor residual_severity(DiagNetImpl& reasoner, const at::Tensor& images);
+
+struct ValidationScores {
+  std::map<std::string, double> psnr;      // task -> mean PSNR of the 8-bit output
+  std::map<std::string, double> residual;  // task -> mean residual severity (when a judge is given)
+  double degraded_average() const;         // mean PSNR over the tasks other than "clean"
+  std::string describe() const;            // "blur 24.75 clean 39.82 ...; degraded-task average 24.56"
+};
+
+// Restores `val` with `net` (in eval mode; `condition` undefined for the blind twin) and scores
+// each task. `judge`, when given, also rates what is left in each output.
+ValidationScores score_restorer(RestorerNetImpl& net, const Pairs& val, const at::Tensor& condition,
+                                DiagNetImpl* judge = nullptr);
+
+}  // namespace train
+}  // namespace rirf
