@@ -88,6 +88,13 @@ grep -q "validation at step 2" "$WORK/rtrain.log" || fail "train restorer did no
 R="$WORK/rrun/restorer.safetensors"
 "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rinit" --reasoner "$W" --init "$R" --loss psnr \
   --single 0.5 --steps 1 --batch 2 --crop 32 --width 4 >/dev/null 2>&1 || fail "train restorer --init --loss psnr --single"
+"$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$SRC/tests/data/golden" --val "$WORK/clean" --val-crop 32 \
+  --out "$WORK/rl" --steps 2 --batch 2 --crop 32 --group 3 --atoms 8 --val-every 2 >"$WORK/rl.log" 2>&1 || fail "train rl: $(tail -3 "$WORK/rl.log")"
+[ -s "$WORK/rl/rl.safetensors" ] || fail "train rl wrote no rl.safetensors"
+grep -q "residual severity" "$WORK/rl.log" || fail "train rl logged no residual severity"
+"$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$SRC/tests/data/golden" --out "$WORK/rl" --steps 3 --batch 2 \
+  --crop 32 --group 3 --atoms 8 --resume 2>&1 | grep -q "resumed at step 2" || fail "train rl --resume"
+"$RIRF" restore "$IMG" -o "$WORK/out/rl.png" --reasoner "$W" --weights "$WORK/rl/rl.safetensors" >/dev/null || fail "restore with RL weights"
 "$RIRF" restore "$IMG" -o "$WORK/out/r.png" --reasoner "$W" --weights "$R" --diagnosis-out "$WORK/out/r.jsonl" \
   --sheet "$WORK/out/sheet.png" >"$WORK/restore.txt" || fail "restore"
 grep -q " -> $WORK/out/r.png" "$WORK/restore.txt" || fail "restore printed no report: $(cat "$WORK/restore.txt")"
@@ -175,6 +182,12 @@ expect_error "train restorer bad loss" "$WORK/rrun4" -- "$RIRF" train restorer -
 expect_error "train restorer init other width" "$WORK/rrun5" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun5" --reasoner "$W" --init "$R" --width 8 --crop 32 --steps 1
 expect_error "train restorer missing val folder" "$WORK/rrun6" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun6" --blind --val "$WORK/nope" --crop 32 --steps 1
 expect_error "train restorer resume other width" "" -- "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rrun" --reasoner "$W" --steps 4 --batch 2 --crop 32 --width 8 --resume
+expect_error "train rl blind twin as restorer" "$WORK/rl2" -- "$RIRF" train rl --restorer "$WORK/rblind/restorer.safetensors" --reasoner "$W" --data "$WORK/clean" --out "$WORK/rl2" --crop 32 --steps 1
+expect_error "train rl reasoner as restorer" "$WORK/rl2" -- "$RIRF" train rl --restorer "$W" --reasoner "$W" --data "$WORK/clean" --out "$WORK/rl2" --crop 32 --steps 1
+expect_error "train rl missing restorer" "$WORK/rl2" -- "$RIRF" train rl --restorer "$WORK/nope.safetensors" --reasoner "$W" --data "$WORK/clean" --out "$WORK/rl2" --steps 1
+expect_error "train rl group of one" "$WORK/rl2" -- "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$WORK/clean" --out "$WORK/rl2" --group 1 --steps 1
+expect_error "train rl sigma 0" "$WORK/rl2" -- "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$WORK/clean" --out "$WORK/rl2" --sigma 0 --steps 1
+expect_error "train rl atoms above the crop" "$WORK/rl2" -- "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$WORK/clean" --out "$WORK/rl2" --crop 32 --atoms 2000 --steps 1
 [ ! -e "$R_OUT" ] || fail "a failed restore left $R_OUT"
 expect_error "no subcommand" "" -- "$RIRF"
 

@@ -105,4 +105,46 @@ struct RestorerTrainOptions {
 // restorer.safetensors (the final EMA weights).
 void train_restorer(const RestorerTrainOptions& options, const std::function<void(const std::string&)>& log);
 
+struct RlTrainOptions {
+  std::vector<std::string> data_dirs;  // clean photos, searched recursively
+  std::string val_dir;                 // clean validation photos (never training ones); optional
+  std::string out_dir;
+  std::vector<std::string> exclude;  // file names (no folder) left out of data_dirs
+  std::string restorer;  // the supervised RestorerNet: the starting policy and the KL reference
+  std::string reasoner;  // the frozen DiagNet: conditions the restorer and judges its outputs
+  int steps = 1000;
+  int batch = 4;
+  int crop = 96;
+  int group = 4;         // G restorations per input, whose rewards are compared with each other
+  int atoms = 32;        // K random DCT atoms per sample: 3K explored directions
+  double sigma = 0.02;   // exploration spread of each atom's coefficient
+  int epochs = 2;        // clipped updates per group of samples
+  double clip = 0.2;     // ratio clip
+  double kl = 0.05;      // weight of KL(policy || supervised reference)
+  double supervised = 1.0;  // weight of the supervised L1 loss mixed in, so nothing is forgotten
+  double fidelity = 1.0;    // reward = -residual severity / 100 + fidelity * PSNR(sample, truth) / 10
+  double lr = 2e-5;
+  double weight_decay = 0.0;
+  int warmup = 50;
+  double ema_decay = 0.99;
+  int log_every = 25;
+  int val_every = 250;
+  std::int64_t val_crop = 128;
+  int checkpoint_every = 100;
+  double clean_probability = 0.1;
+  double single_probability = 0.0;
+  std::uint64_t seed = 1;
+  bool resume = false;
+  int threads = 0;  // 0: all cores
+  DistributedOptions distributed;
+
+  void validate() const;
+  nlohmann::json to_json() const;
+};
+
+// Fine-tunes a supervised RestorerNet with the reasoner's residual severity as reward (GRPO
+// style; src/train/grpo.hpp). Writes into out_dir: config.json, checkpoint.safetensors +
+// ema.safetensors + optimizer.pt + state.json, and rl.safetensors (the final EMA weights).
+void train_rl(const RlTrainOptions& options, const std::function<void(const std::string&)>& log);
+
 }  // namespace rirf

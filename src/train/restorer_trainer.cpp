@@ -28,15 +28,6 @@ namespace fs = std::filesystem;
 using train::fmt;
 using train::Pairs;
 
-void update_ema(RestorerNet& ema, RestorerNet& net, double decay) {
-  torch::NoGradGuard no_grad;
-  const auto target = ema->parameters();
-  const auto source = net->parameters();
-  for (std::size_t i = 0; i < target.size(); ++i) target[i].mul_(decay).add_(source[i], 1.0 - decay);
-}
-
-void copy_parameters(RestorerNet& to, RestorerNet& from) { update_ema(to, from, 0.0); }
-
 }  // namespace
 
 void RestorerTrainOptions::validate() const {
@@ -88,7 +79,7 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
     RestorerNet loaded = load_restorer_net(path.string());
     check(loaded->options().to_json() == net_options.to_json(),
           "'" + path.string() + "' holds a different network (" + loaded->options().to_json().dump() + ")");
-    copy_parameters(to, loaded);
+    train::copy_parameters(*to, *loaded);
   };
   const bool main_rank = options.distributed.rank == 0;
   if (main_rank && !options.init.empty() && !options.resume) load_into(net, options.init);
@@ -118,7 +109,7 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
     rng = Rng(ranks.data_seed(state.at("rng").get<std::uint64_t>()));
     log_main(fmt("resumed at step %d", step));
   } else {
-    copy_parameters(ema, net);
+    train::copy_parameters(*ema, *net);
   }
   ranks.broadcast(net->parameters());  // every rank starts from rank 0's weights
   ranks.broadcast(ema->parameters());
@@ -171,7 +162,7 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
     ranks.average_gradients(net->parameters());
     torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
     optimizer.step();
-    update_ema(ema, net, options.ema_decay);
+    train::update_ema(*ema, *net, options.ema_decay);
     ++step;
     progress.add(loss.item<double>());
     if (step % options.log_every == 0 || step == options.steps)

@@ -76,6 +76,13 @@ nlohmann::json resume_state(DataParallel& ranks, const std::string& out, torch::
   return nlohmann::json::parse(state);
 }
 
+void update_ema(torch::nn::Module& ema, torch::nn::Module& net, double decay) {
+  torch::NoGradGuard no_grad;
+  const auto target = ema.parameters();
+  const auto source = net.parameters();
+  for (std::size_t i = 0; i < target.size(); ++i) target[i].mul_(decay).add_(source[i], 1.0 - decay);
+}
+
 at::Tensor quantise(const at::Tensor& x) { return (x.clamp(0, 1) * 255.0).round() / 255.0; }
 
 std::string ProgressLine::take(int step, int steps, double lr, double reduce_ms) {

@@ -35,6 +35,10 @@ void open_run(const DataParallel& ranks, const DistributedOptions& distributed, 
 // Returns state.json's contents; the caller broadcasts the weights.
 nlohmann::json resume_state(DataParallel& ranks, const std::string& out, torch::optim::Optimizer& optimizer);
 
+// ema = decay * ema + (1 - decay) * net, parameter by parameter (same architecture).
+void update_ema(torch::nn::Module& ema, torch::nn::Module& net, double decay);
+inline void copy_parameters(torch::nn::Module& to, torch::nn::Module& from) { update_ema(to, from, 0.0); }
+
 // 8-bit quantisation, as a degraded image would be stored.
 at::Tensor quantise(const at::Tensor& x);
 

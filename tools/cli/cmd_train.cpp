@@ -2,7 +2,8 @@
 //                     [--steps --batch --crop --resume]
 // rirf train restorer --data DIR [--data DIR] --out DIR (--reasoner FILE | --blind) [--val DIR]
 //                     [--width --steps --batch --crop --lr --ema --init --loss --single --resume]
-// Both: [--world-size N --rank R --master HOST:PORT --dist-timeout S] (or torchrun's/Slurm's variables)
+// rirf train rl --restorer W --reasoner W --data DIR --out DIR [--val DIR --steps --group --atoms --sigma ...]
+// All: [--world-size N --rank R --master HOST:PORT --dist-timeout S] (or torchrun's/Slurm's variables)
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -99,6 +100,44 @@ void register_train(CLI::App& app) {
   rcmd->callback([r, rd] {
     r->distributed = rd->resolve();
     train_restorer(*r, [](const std::string& line) { spdlog::info("{}", line); });
+  });
+
+  auto l = std::make_shared<RlTrainOptions>();
+  CLI::App* lcmd = train->add_subcommand(
+      "rl", "Fine-tune the restorer with the reasoner's residual severity as reward (GRPO style)");
+  lcmd->add_option("--restorer", l->restorer, "supervised RestorerNet weights: the start and the KL reference")
+      ->required()->check(CLI::ExistingFile);
+  lcmd->add_option("--reasoner", l->reasoner, "frozen DiagNet weights: the condition and the reward")
+      ->required()->check(CLI::ExistingFile);
+  lcmd->add_option("--data", l->data_dirs, "folder(s) of clean photos, searched recursively")->required();
+  lcmd->add_option("--out", l->out_dir, "run folder: config, checkpoints, weights")->required();
+  lcmd->add_option("--val", l->val_dir, "folder of clean validation photos (never training ones)");
+  lcmd->add_option("--exclude", l->exclude, "leave out training files with this name (no folder); repeatable");
+  lcmd->add_option("--steps", l->steps, "optimiser steps (default 1000)")->check(CLI::Range(1, 10'000'000));
+  lcmd->add_option("--batch", l->batch, "inputs per step (default 4)")->check(CLI::Range(1, 1024));
+  lcmd->add_option("--crop", l->crop, "crop size in px, a multiple of 8 (default 96)")->check(CLI::Range(32, 512));
+  lcmd->add_option("--group", l->group, "restorations sampled per input (default 4)")->check(CLI::Range(2, 64));
+  lcmd->add_option("--atoms", l->atoms, "DCT atoms explored per sample and channel (default 32)")->check(CLI::Range(1, 262144));
+  lcmd->add_option("--sigma", l->sigma, "exploration spread per atom (default 0.02)")->check(CLI::Range(1e-6, 0.5));
+  lcmd->add_option("--epochs", l->epochs, "clipped updates per group (default 2)")->check(CLI::Range(1, 16));
+  lcmd->add_option("--clip", l->clip, "ratio clip (default 0.2)")->check(CLI::Range(1e-6, 0.999));
+  lcmd->add_option("--kl", l->kl, "weight of the KL to the supervised reference (default 0.05)")->check(CLI::Range(0.0, 1e6));
+  lcmd->add_option("--supervised", l->supervised, "weight of the supervised L1 loss (default 1)")->check(CLI::Range(0.0, 1e6));
+  lcmd->add_option("--fidelity", l->fidelity, "weight of PSNR to the truth in the reward (default 1)")->check(CLI::Range(0.0, 1e6));
+  lcmd->add_option("--lr", l->lr, "peak learning rate (default 2e-5)")->check(CLI::Range(1e-9, 1.0));
+  lcmd->add_option("--ema", l->ema_decay, "EMA decay of the saved weights (default 0.99)")->check(CLI::Range(0.0, 0.99999));
+  lcmd->add_option("--single", l->single_probability, "extra chance of single-type samples (default 0)")->check(CLI::Range(0.0, 1.0));
+  lcmd->add_option("--seed", l->seed, "seed for data and exploration (default 1)");
+  lcmd->add_option("--val-every", l->val_every, "validate every N steps (default 250)")->check(CLI::Range(1, 1'000'000));
+  lcmd->add_option("--val-crop", l->val_crop, "side of the validation centre crops in px (default 128)");
+  lcmd->add_option("--checkpoint-every", l->checkpoint_every, "checkpoint every N steps (default 100)")
+      ->check(CLI::Range(1, 1'000'000));
+  lcmd->add_flag("--resume", l->resume, "continue from the checkpoint in --out");
+  auto ld = std::make_shared<DistributedFlags>();
+  ld->add_to(lcmd);
+  lcmd->callback([l, ld] {
+    l->distributed = ld->resolve();
+    train_rl(*l, [](const std::string& line) { spdlog::info("{}", line); });
   });
 }
 

@@ -1,0 +1,218 @@
+// `rirf train rl`: severity-reward reinforcement learning of a supervised RestorerNet, GRPO style.
+//
+// Each step: B degraded crops (the engine's pairs, as in supervised training), conditioned on the
+// frozen reasoner's predicted diagnosis. The policy is a Gaussian around the restorer's output in
+// a random subspace of DCT atoms (train/grpo.hpp); G samples per input are scored by
+//   reward = -(residual severity summed over the six types, by the frozen reasoner) / 100
+//            + fidelity * PSNR(sample, ground truth) / 10,
+// the rewards are normalised within each group into advantages, and the restorer is updated
+// `epochs` times on the clipped surrogate + kl * KL(policy || supervised reference) + supervised
+// * L1(output, truth), the last so that the restorer cannot forget what it was taught.
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <optional>
+
+#include "reason/diagnet_model.hpp"
+#include "reason/diagnet_weights.hpp"
+#include "restore/restorer_weights.hpp"
+#include "rirf/error.hpp"
+#include "rirf/file_io.hpp"
+#include "rirf/metrics.hpp"
+#include "rirf/train.hpp"
+#include "train/grpo.hpp"
+#include "train/photo_pool.hpp"
+#include "train/restoration_pairs.hpp"
+#include "train/train_util.hpp"
+
+namespace rirf {
+namespace {
+namespace fs = std::filesystem;
+using train::fmt;
+
+// Per-image PSNR in dB of x against y, both [N, C, H, W] in [0, 1]: [N].
+at::Tensor psnr_per_image(const at::Tensor& x, const at::Tensor& y) {
+  return -10.0 * torch::log10((x - y).pow(2).mean({1, 2, 3}) + 1e-10);
+}
+
+}  // namespace
+
+void RlTrainOptions::validate() const {
+  check(!data_dirs.empty(), "train rl: give at least one --data folder");
+  check(!out_dir.empty(), "train rl: give --out");
+  check(!restorer.empty(), "train rl: give --restorer (the supervised weights to start from)");
+  check(!reasoner.empty(), "train rl: give --reasoner (the judge that gives the reward)");
+  check(steps > 0, "train rl: --steps must be positive");
+  check(batch > 0 && batch <= 1024, "train rl: --batch must be in [1, 1024]");
+  check(crop >= 32 && crop <= 512 && crop % 8 == 0, "train rl: --crop must be a multiple of 8 in [32, 512]");
+  check(group >= 2 && group <= 64, "train rl: --group must be in [2, 64] (advantages compare samples of a group)");
+  check(atoms >= 1 && atoms <= crop * crop, "train rl: --atoms must be in [1, crop x crop]");
+  check(sigma > 0 && sigma <= 0.5, "train rl: --sigma must be in (0, 0.5]");
+  check(epochs >= 1 && epochs <= 16, "train rl: --epochs must be in [1, 16]");
+  check(clip > 0 && clip < 1, "train rl: --clip must be in (0, 1)");
+  check(kl >= 0 && supervised >= 0 && fidelity >= 0, "train rl: --kl, --supervised and --fidelity must be >= 0");
+  check(lr > 0 && lr < 1, "train rl: --lr must be in (0, 1)");
+  check(ema_decay >= 0 && ema_decay < 1, "train rl: --ema must be in [0, 1)");
+  check(val_crop >= 32 && val_crop % 8 == 0, "train rl: --val-crop must be a multiple of 8, at least 32");
+  check(clean_probability >= 0 && clean_probability <= 1 && single_probability >= 0 && single_probability <= 1,
+        "train rl: probabilities must be in [0, 1]");
+  distributed.validate();
+}
+
+nlohmann::json RlTrainOptions::to_json() const {
+  return {{"data_dirs", data_dirs}, {"val_dir", val_dir}, {"out_dir", out_dir}, {"exclude", exclude},
+          {"restorer", restorer}, {"reasoner", reasoner}, {"steps", steps}, {"batch", batch}, {"crop", crop},
+          {"group", group}, {"atoms", atoms}, {"sigma", sigma}, {"epochs", epochs}, {"clip", clip}, {"kl", kl},
+          {"supervised", supervised}, {"fidelity", fidelity}, {"lr", lr}, {"weight_decay", weight_decay},
+          {"warmup", warmup}, {"ema_decay", ema_decay}, {"log_every", log_every}, {"val_every", val_every},
+          {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every}, {"clean_probability", clean_probability},
+          {"single_probability", single_probability}, {"seed", seed}, {"threads", threads},
+          {"distributed", distributed.to_json()}};
+}
+
+void train_rl(const RlTrainOptions& options, const std::function<void(const std::string&)>& log) {
+  options.validate();
+  const fs::path out(options.out_dir);
+  train::set_threads(options.threads, options.distributed);
+
+  // Bad data or weights fail before anything is written, on every rank before it joins.
+  const PhotoPool pool(options.data_dirs, options.crop, options.exclude);
+  DiagNet reasoner;
+  load_diagnet_weights(reasoner, options.reasoner);
+  reasoner->eval();
+  RestorerNet reference = load_restorer_net(options.restorer);
+  check(reference->options().conditioned,
+        "train rl: '" + options.restorer + "' is a blind twin; the RL stage fine-tunes the conditioned restorer");
+  reference->eval();
+  const RestorerNetOptions net_options = reference->options();
+  RestorerNet net(net_options), ema(net_options);
+  const auto load_into = [&](RestorerNet& to, const fs::path& path) {
+    RestorerNet loaded = load_restorer_net(path.string());
+    check(loaded->options().to_json() == net_options.to_json(),
+          "'" + path.string() + "' holds a different network than --restorer");
+    train::copy_parameters(*to, *loaded);
+  };
+  train::copy_parameters(*net, *reference);
+  const bool main_rank = options.distributed.rank == 0;
+  std::optional<train::Pairs> val;
+  if (main_rank && !options.val_dir.empty())
+    val = train::make_validation(PhotoPool({options.val_dir}, options.val_crop), options.val_crop);
+
+  train::DataParallel ranks(options.distributed);
+  const auto log_main = train::main_rank_log(ranks, log);
+  train::open_run(ranks, options.distributed, options.out_dir, log);
+  log_main(fmt("training photos: %zu; policy: %d samples per input, %d DCT atoms x 3 channels, sigma %.3g",
+               pool.size(), options.group, options.atoms, options.sigma));
+
+  torch::optim::AdamW optimizer(net->parameters(),
+                                torch::optim::AdamWOptions(options.lr).weight_decay(options.weight_decay).betas({0.9, 0.9}));
+  int step = 0;
+  Rng rng(ranks.data_seed(options.seed));
+  if (options.resume) {
+    if (main_rank) {
+      load_into(net, out / "checkpoint.safetensors");
+      load_into(ema, out / "ema.safetensors");
+    }
+    const auto state = train::resume_state(ranks, options.out_dir, optimizer);
+    step = state.at("step").get<int>();
+    rng = Rng(ranks.data_seed(state.at("rng").get<std::uint64_t>()));
+    log_main(fmt("resumed at step %d", step));
+  } else {
+    train::copy_parameters(*ema, *net);
+  }
+  ranks.broadcast(net->parameters());
+  ranks.broadcast(ema->parameters());
+  if (main_rank) {
+    nlohmann::json config = options.to_json();
+    config["model"] = net_options.to_json();
+    write_file_atomic((out / "config.json").string(), config.dump(2) + "\n");
+  }
+
+  const auto save_checkpoint = [&] {
+    ranks.check_identical(net->parameters());
+    if (!main_rank) return;
+    const std::map<std::string, std::string> meta{{"step", std::to_string(step)}, {"stage", "rl"}};
+    save_restorer_net(net, (out / "checkpoint.safetensors").string(), meta);
+    save_restorer_net(ema, (out / "ema.safetensors").string(), meta);
+    torch::save(optimizer, (out / "optimizer.pt").string());
+    write_file_atomic((out / "state.json").string(), nlohmann::json({{"step", step}, {"rng", rng.state()}}).dump(2) + "\n");
+  };
+  at::Tensor val_condition;
+  if (val) val_condition = train::predicted_conditions(*reasoner, *val);
+  const auto validate_now = [&](RestorerNet& model, const std::string& which) {
+    log(fmt("validation at step %d (%s), PSNR dB:", step, which.c_str()) +
+        train::score_restorer(*model, *val, val_condition, reasoner.get()).describe());
+  };
+  if (val && step == 0) validate_now(reference, "supervised reference");
+
+  train::PairSampling sampling;
+  sampling.clean_probability = options.clean_probability;
+  sampling.single_probability = options.single_probability;
+  net->train();
+  const auto start = std::chrono::steady_clock::now();
+  const int first_step = step;
+  double sum_reward = 0, sum_spread = 0, sum_kl = 0, sum_severity = 0, sum_l1 = 0;
+  int logged = 0;
+  while (step < options.steps) {
+    const train::Pairs batch = train::draw_pairs(pool, rng, options.batch, options.crop, sampling);
+    const at::Tensor condition = train::predicted_conditions(*reasoner, batch);
+    const at::Tensor x = batch.degraded.contiguous(at::MemoryFormat::ChannelsLast);
+    at::Tensor reference_mean, mean_old;
+    {
+      torch::NoGradGuard no_grad;
+      reference_mean = reference->forward(x, condition);
+      mean_old = net->forward(x, condition);
+    }
+    const train::Exploration e = train::explore(mean_old, options.group, options.atoms, options.sigma, rng);
+    // Rewards of every sample: what the frozen reasoner still sees, and closeness to the truth.
+    const auto b = mean_old.size(0), g = static_cast<std::int64_t>(options.group);
+    const at::Tensor samples = e.samples.reshape({b * g, 3, options.crop, options.crop}).clamp(0, 1);
+    const at::Tensor severity = train::residual_severity(*reasoner, samples).reshape({b, g});
+    const at::Tensor truth = batch.target.unsqueeze(1).expand({b, g, 3, options.crop, options.crop}).reshape(samples.sizes());
+    const at::Tensor rewards = -severity / 100.0 + options.fidelity * psnr_per_image(samples, truth).reshape({b, g}) / 10.0;
+    const at::Tensor advantages = train::group_advantages(rewards);
+
+    const double lr = train::cosine_learning_rate(options.lr, step, options.steps, options.warmup);
+    train::set_learning_rate(optimizer, lr);
+    double kl_value = 0, l1_value = 0;
+    for (int epoch = 0; epoch < options.epochs; ++epoch) {
+      optimizer.zero_grad();
+      const at::Tensor mean = net->forward(x, condition);
+      const at::Tensor policy = train::clipped_policy_loss(train::log_prob(mean, e, options.sigma), e.old_log_prob,
+                                                           advantages, options.clip);
+      const at::Tensor kl = train::policy_kl(mean, reference_mean, e.atoms, options.sigma);
+      const at::Tensor l1 = torch::l1_loss(mean, batch.target);
+      (policy + options.kl * kl + options.supervised * l1).backward();
+      ranks.average_gradients(net->parameters());
+      torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
+      optimizer.step();
+      kl_value = kl.item<double>();
+      l1_value = l1.item<double>();
+    }
+    train::update_ema(*ema, *net, options.ema_decay);
+    ++step;
+    sum_reward += rewards.mean().item<double>();
+    sum_spread += (rewards - rewards.mean(1, true)).pow(2).mean(1).sqrt().mean().item<double>();
+    sum_severity += severity.mean().item<double>();
+    sum_kl += kl_value;
+    sum_l1 += l1_value;
+    ++logged;
+    if (step % options.log_every == 0 || step == options.steps) {
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double rate = (step - first_step) / std::max(elapsed, 1e-9);
+      log_main(fmt("step %d/%d  reward %.3f  spread %.4f  residual severity %.1f  KL %.4f  L1 %.4f  lr %.2e  "
+                   "%.2f steps/s  eta %.0f min",
+                   step, options.steps, sum_reward / logged, sum_spread / logged, sum_severity / logged,
+                   sum_kl / logged, sum_l1 / logged, lr, rate, (options.steps - step) / std::max(rate, 1e-9) / 60.0));
+      sum_reward = sum_spread = sum_kl = sum_severity = sum_l1 = 0;
+      logged = 0;
+    }
+    if (val && (step % options.val_every == 0 || step == options.steps)) validate_now(ema, "EMA weights");
+    if (step % options.checkpoint_every == 0 || step == options.steps) save_checkpoint();
+  }
+  if (!main_rank) return;
+  save_restorer_net(ema, (out / "rl.safetensors").string(), {{"step", std::to_string(step)}, {"stage", "rl"}});
+  log("wrote " + (out / "rl.safetensors").string());
+}
+
+}  // namespace rirf
