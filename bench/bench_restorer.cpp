@@ -1,7 +1,7 @@
 // Restoration quality, speed and memory of the restorer, as markdown tables.
 //   bench_restorer --val DIR [--val DIR ...] [--weights W] [--blind W] [--reasoner W]
 //                  [--external NAME=DIR ...] [--suites a,b] [--limit N]
-//                  [--speed-mp 1] [--memory-mp 24] [--repeats 5] [--threads N]
+//                  [--speed-mp 1] [--memory-mp 24] [--repeats 5] [--threads N] [--rl W]
 // Quality: every validation image (centre-cropped to a multiple of 16) through each fixed-seed
 // suite (rirf synth --list-suites), 8-bit quantised; PSNR/SSIM (RGB, data range 1, skimage
 // defaults) of the degraded input, of each --external method's outputs (read from
@@ -10,6 +10,9 @@
 // DiagNet first, as `rirf restore` does). Plus the clean row: clean input, PSNR against itself.
 // Speed: diagnose + restore one photo resized to --speed-mp megapixels, median of --repeats.
 // --write-inputs DIR only writes the degraded inputs as DIR/<suite>/<set>/<stem>.png.
+// --rl W: instead of the quality table, supervised (--weights) against supervised + RL (W), same
+// network: PSNR/SSIM and the residual severity (summed over the six types) that DiagNet, the
+// reward's judge, and the classical backend, an independent judge, find in each output.
 // Memory: peak resident memory of diagnose + restore of a --memory-mp image (run it alone: the
 // peak is the process's).
 #include <ATen/ATen.h>
@@ -57,7 +60,7 @@ struct Score {
 
 struct Args {
   std::vector<std::string> val_dirs, suites, external;
-  std::string weights = "models/restorer.safetensors", blind, reasoner = "models/reasoner.safetensors";
+  std::string weights = "models/restorer.safetensors", blind, reasoner = "models/reasoner.safetensors", rl;
   std::string write_inputs;
   std::size_t limit = 0;
   double speed_mp = 1.0, memory_mp = 0;
@@ -180,6 +183,52 @@ void quality(const Args& a, rirf::Reasoner& reasoner, rirf::Restorer& restorer, 
   std::printf(" %s |\n\n", avg_conditioned.cell().c_str());
 }
 
+// What a judge still finds in an image: severity summed over the types it calls present.
+double residual_severity(rirf::Reasoner& judge, const at::Tensor& image) {
+  double total = 0;
+  for (const auto& f : judge.diagnose(image).findings)
+    if (f.present) total += f.severity;
+  return total;
+}
+
+void rl_table(const Args& a, rirf::Reasoner& reasoner, rirf::Restorer& supervised, rirf::Restorer& rl) {
+  const auto classical = rirf::make_classical_reasoner();
+  std::printf("## Supervised vs supervised + RL (same network)\n\n"
+              "| suite | set | n | supervised PSNR / SSIM | + RL PSNR / SSIM | DiagNet residual: supervised | + RL "
+              "| classical residual: supervised | + RL |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+  const rirf::RestoreOptions options;
+  Score avg_sup, avg_rl;
+  double avg_residual[4] = {0, 0, 0, 0};
+  int rows = 0;
+  for (const auto& suite : suite_names(a)) {
+    for (const auto& dir : a.val_dirs) {
+      const std::string set = fs::path(dir).filename().string();
+      Score sup, tuned;
+      double residual[4] = {0, 0, 0, 0};  // DiagNet sup, DiagNet RL, classical sup, classical RL
+      for (const auto& [stem, clean, degraded] : make_samples(dir, suite, a.limit)) {
+        const rirf::Diagnosis diagnosis = reasoner.diagnose(degraded);
+        const at::Tensor x = quantise(supervised.restore(degraded, diagnosis, options));
+        const at::Tensor y = quantise(rl.restore(degraded, diagnosis, options));
+        sup.add(x, clean), tuned.add(y, clean);
+        residual[0] += residual_severity(reasoner, x), residual[1] += residual_severity(reasoner, y);
+        residual[2] += residual_severity(*classical, x), residual[3] += residual_severity(*classical, y);
+      }
+      for (double& r : residual) r /= std::max(1, sup.count);
+      std::printf("| %s | %s | %d | %s | %s | %.1f | %.1f | %.1f | %.1f |\n", suite.c_str(), set.c_str(), sup.count,
+                  sup.cell().c_str(), tuned.cell().c_str(), residual[0], residual[1], residual[2], residual[3]);
+      std::fflush(stdout);
+      if (suite == "clean" || sup.count == 0) continue;
+      avg_sup.psnr += sup.psnr / sup.count, avg_sup.ssim += sup.ssim / sup.count, ++avg_sup.count;
+      avg_rl.psnr += tuned.psnr / tuned.count, avg_rl.ssim += tuned.ssim / tuned.count, ++avg_rl.count;
+      for (int i = 0; i < 4; ++i) avg_residual[i] += residual[i];
+      ++rows;
+    }
+  }
+  for (double& r : avg_residual) r /= std::max(1, rows);
+  std::printf("| **average of the degraded rows** | | | %s | %s | %.1f | %.1f | %.1f | %.1f |\n\n", avg_sup.cell().c_str(),
+              avg_rl.cell().c_str(), avg_residual[0], avg_residual[1], avg_residual[2], avg_residual[3]);
+}
+
 void speed(const Args& a, rirf::Reasoner& reasoner, rirf::Restorer& restorer) {
   const at::Tensor image = photo_of_size(a.val_dirs.front(), a.speed_mp);
   const at::Tensor noisy = quantise(rirf::apply(image, rirf::suite_plan("denoise-25", 0)));
@@ -225,6 +274,7 @@ int main(int argc, char** argv) {
     if (flag == "--val") a.val_dirs.push_back(value);
     else if (flag == "--weights") a.weights = value;
     else if (flag == "--blind") a.blind = value;
+    else if (flag == "--rl") a.rl = value;
     else if (flag == "--reasoner") a.reasoner = value;
     else if (flag == "--external") a.external.push_back(value);
     else if (flag == "--write-inputs") a.write_inputs = value;
@@ -260,7 +310,10 @@ int main(int argc, char** argv) {
       memory(a, *reasoner, *restorer);
       return 0;
     }
-    if (run_quality) quality(a, *reasoner, *restorer, blind.get());
+    if (!a.rl.empty())
+      rl_table(a, *reasoner, *restorer, *rirf::load_restorer(a.rl));
+    else if (run_quality)
+      quality(a, *reasoner, *restorer, blind.get());
     if (a.speed_mp > 0) speed(a, *reasoner, *restorer);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_restorer: %s\n", e.what());
