@@ -58,6 +58,9 @@ TEST(DiagNet, BadWeightsGetClearErrors) {
   auto extra = file;
   extra.tensors["decoder.weight"] = at::zeros({2});
   expect_error(extra, "unexpected tensor 'decoder.weight'");
+  auto other_model = file;
+  other_model.metadata["model"] = "rirf.RestorerNet";
+  expect_error(other_model, "not a DiagNet file (it holds rirf.RestorerNet)");
   EXPECT_THROW(rirf::load_diagnet_reasoner(temp_path("does_not_exist")), rirf::Error);
 }
 

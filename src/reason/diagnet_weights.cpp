@@ -1,16 +1,30 @@
 #include "reason/diagnet_weights.hpp"
 
 #include "nn/module_weights.hpp"
+#include "rirf/error.hpp"
 #include "rirf/safetensors.hpp"
 
 namespace rirf {
+namespace {
+
+// A file that names another model (a restorer's weights given as --reasoner) is refused by
+// name, before its tensors are compared.
+TensorFile diagnet_file(const std::string& path) {
+  TensorFile file = load_safetensors(path);
+  const auto model = file.metadata.find("model");
+  check(model == file.metadata.end() || model->second == "rirf.DiagNet",
+        "cannot load weights '" + path + "': not a DiagNet file (it holds " + (model == file.metadata.end() ? "" : model->second) + ")");
+  return file;
+}
+
+}  // namespace
 
 void load_diagnet_weights(DiagNet& net, const std::string& path) {
-  nn::copy_weights(*net, load_safetensors(path), path, "DiagNet", true);
+  nn::copy_weights(*net, diagnet_file(path), path, "DiagNet", true);
 }
 
 std::vector<std::string> init_diagnet_weights(DiagNet& net, const std::string& path) {
-  return nn::copy_weights(*net, load_safetensors(path), path, "DiagNet", false);
+  return nn::copy_weights(*net, diagnet_file(path), path, "DiagNet", false);
 }
 
 void save_diagnet_weights(DiagNet& net, const std::string& path, const std::map<std::string, std::string>& metadata) {

@@ -13,7 +13,7 @@ PhotoPool::PhotoPool(const std::vector<std::string>& dirs, std::int64_t min_side
   std::vector<std::string> files;
   for (const auto& dir : dirs) {
     std::error_code ec;
-    check(std::filesystem::is_directory(dir, ec), "cannot read training data: '" + dir + "' is not a folder");
+    check(std::filesystem::is_directory(dir, ec), "cannot read photos from '" + dir + "': not a folder");
     for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, ec))
       if (entry.is_regular_file() && !image_format_from_path(entry.path().string()).empty() &&
           std::find(exclude.begin(), exclude.end(), entry.path().filename().string()) == exclude.end())
