@@ -20,6 +20,7 @@
 #include "rirf/train.hpp"
 #include "train/photo_pool.hpp"
 #include "train/restoration_pairs.hpp"
+#include "train/restorer_run.hpp"
 #include "train/train_util.hpp"
 
 namespace rirf {
@@ -74,15 +75,9 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
   net_options.width = options.width;
   net_options.conditioned = !options.blind;
   RestorerNet net(net_options), ema(net_options);
-  // A checkpoint or --init network must have the shape this run builds.
-  const auto load_into = [&](RestorerNet& to, const fs::path& path) {
-    RestorerNet loaded = load_restorer_net(path.string());
-    check(loaded->options().to_json() == net_options.to_json(),
-          "'" + path.string() + "' holds a different network (" + loaded->options().to_json().dump() + ")");
-    train::copy_parameters(*to, *loaded);
-  };
   const bool main_rank = options.distributed.rank == 0;
-  if (main_rank && !options.init.empty() && !options.resume) load_into(net, options.init);
+  // An --init network must have the shape this run builds.
+  if (main_rank && !options.init.empty() && !options.resume) train::load_restorer_into(net, options.init);
   std::optional<Pairs> val;
   if (main_rank && !options.val_dir.empty())
     val = train::make_validation(PhotoPool({options.val_dir}, options.val_crop), options.val_crop);
@@ -97,22 +92,8 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
 
   torch::optim::AdamW optimizer(net->parameters(),
                                 torch::optim::AdamWOptions(options.lr).weight_decay(options.weight_decay).betas({0.9, 0.9}));
-  int step = 0;
   Rng rng(ranks.data_seed(options.seed));
-  if (options.resume) {
-    if (main_rank) {
-      load_into(net, out / "checkpoint.safetensors");
-      load_into(ema, out / "ema.safetensors");
-    }
-    const auto state = train::resume_state(ranks, options.out_dir, optimizer);
-    step = state.at("step").get<int>();
-    rng = Rng(ranks.data_seed(state.at("rng").get<std::uint64_t>()));
-    log_main(fmt("resumed at step %d", step));
-  } else {
-    train::copy_parameters(*ema, *net);
-  }
-  ranks.broadcast(net->parameters());  // every rank starts from rank 0's weights
-  ranks.broadcast(ema->parameters());
+  int step = train::start_restorer_run(ranks, options.out_dir, options.resume, net, ema, optimizer, rng, log_main);
   nlohmann::json config = options.to_json();
   config["model"] = net_options.to_json();
   std::int64_t parameters = 0;
@@ -123,13 +104,7 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
           parameters / 1e6, net->macs_per_pixel() / 1e3));
 
   const auto save_checkpoint = [&] {
-    ranks.check_identical(net->parameters());
-    if (!main_rank) return;
-    const std::map<std::string, std::string> meta{{"step", std::to_string(step)}};
-    save_restorer_net(net, (out / "checkpoint.safetensors").string(), meta);
-    save_restorer_net(ema, (out / "ema.safetensors").string(), meta);
-    torch::save(optimizer, (out / "optimizer.pt").string());
-    write_file_atomic((out / "state.json").string(), nlohmann::json({{"step", step}, {"rng", rng.state()}}).dump(2) + "\n");
+    train::save_restorer_checkpoint(ranks, options.out_dir, step, rng, net, ema, optimizer);
   };
 
   const auto validate_now = [&] {

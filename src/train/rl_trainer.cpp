@@ -23,6 +23,7 @@
 #include "train/grpo.hpp"
 #include "train/photo_pool.hpp"
 #include "train/restoration_pairs.hpp"
+#include "train/restorer_run.hpp"
 #include "train/train_util.hpp"
 
 namespace rirf {
@@ -86,12 +87,6 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
   reference->eval();
   const RestorerNetOptions net_options = reference->options();
   RestorerNet net(net_options), ema(net_options);
-  const auto load_into = [&](RestorerNet& to, const fs::path& path) {
-    RestorerNet loaded = load_restorer_net(path.string());
-    check(loaded->options().to_json() == net_options.to_json(),
-          "'" + path.string() + "' holds a different network than --restorer");
-    train::copy_parameters(*to, *loaded);
-  };
   train::copy_parameters(*net, *reference);
   const bool main_rank = options.distributed.rank == 0;
   std::optional<train::Pairs> val;
@@ -106,22 +101,8 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
 
   torch::optim::AdamW optimizer(net->parameters(),
                                 torch::optim::AdamWOptions(options.lr).weight_decay(options.weight_decay).betas({0.9, 0.9}));
-  int step = 0;
   Rng rng(ranks.data_seed(options.seed));
-  if (options.resume) {
-    if (main_rank) {
-      load_into(net, out / "checkpoint.safetensors");
-      load_into(ema, out / "ema.safetensors");
-    }
-    const auto state = train::resume_state(ranks, options.out_dir, optimizer);
-    step = state.at("step").get<int>();
-    rng = Rng(ranks.data_seed(state.at("rng").get<std::uint64_t>()));
-    log_main(fmt("resumed at step %d", step));
-  } else {
-    train::copy_parameters(*ema, *net);
-  }
-  ranks.broadcast(net->parameters());
-  ranks.broadcast(ema->parameters());
+  int step = train::start_restorer_run(ranks, options.out_dir, options.resume, net, ema, optimizer, rng, log_main);
   if (main_rank) {
     nlohmann::json config = options.to_json();
     config["model"] = net_options.to_json();
@@ -129,13 +110,7 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
   }
 
   const auto save_checkpoint = [&] {
-    ranks.check_identical(net->parameters());
-    if (!main_rank) return;
-    const std::map<std::string, std::string> meta{{"step", std::to_string(step)}, {"stage", "rl"}};
-    save_restorer_net(net, (out / "checkpoint.safetensors").string(), meta);
-    save_restorer_net(ema, (out / "ema.safetensors").string(), meta);
-    torch::save(optimizer, (out / "optimizer.pt").string());
-    write_file_atomic((out / "state.json").string(), nlohmann::json({{"step", step}, {"rng", rng.state()}}).dump(2) + "\n");
+    train::save_restorer_checkpoint(ranks, options.out_dir, step, rng, net, ema, optimizer, {{"stage", "rl"}});
   };
   at::Tensor val_condition;
   if (val) val_condition = train::predicted_conditions(*reasoner, *val);

@@ -1,0 +1,30 @@
+// Internal: a RestorerNet training run's state (weights, EMA, optimizer, step, data stream),
+// started or resumed alike on every rank and checkpointed by rank 0. Shared by the supervised
+// trainer and the RL stage.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "restore/restorer_model.hpp"
+#include "rirf/rng.hpp"
+#include "train/train_util.hpp"
+
+namespace rirf::train {
+
+// Copies the weights in `path` into `to`; Error naming the file if it holds another shape.
+void load_restorer_into(RestorerNet& to, const std::string& path);
+
+// With `resume`, rank 0 loads the run folder's checkpoint and EMA, every rank gets the optimizer
+// and step from it and continues its data stream (`rng`); otherwise ema starts as net. Then all
+// ranks hold rank 0's weights. Returns the step to start from.
+int start_restorer_run(DataParallel& ranks, const std::string& out, bool resume, RestorerNet& net, RestorerNet& ema,
+                       torch::optim::Optimizer& optimizer, Rng& rng, const Log& log_main);
+
+// Checks that the ranks agree, then rank 0 writes checkpoint.safetensors, ema.safetensors,
+// optimizer.pt and state.json (step, data stream) into `out`.
+void save_restorer_checkpoint(DataParallel& ranks, const std::string& out, int step, const Rng& rng, RestorerNet& net,
+                              RestorerNet& ema, torch::optim::Optimizer& optimizer,
+                              std::map<std::string, std::string> metadata = {});
+
+}  // namespace rirf::train
