@@ -50,6 +50,11 @@ struct Score {
   void add(const at::Tensor& pred, const at::Tensor& truth) {
     psnr += rirf::psnr(pred, truth), ssim += rirf::ssim(pred, truth), ++count;
   }
+  // Adds the mean of `rows` as one more entry of an average over rows (empty rows are skipped).
+  void add_mean(const Score& rows) {
+    if (rows.count == 0) return;
+    psnr += rows.psnr / rows.count, ssim += rows.ssim / rows.count, ++count;
+  }
   std::string cell() const {
     if (count == 0) return "–";
     char text[48];
@@ -169,12 +174,8 @@ void quality(const Args& a, rirf::Reasoner& reasoner, rirf::Restorer& restorer, 
       std::printf(" %s |\n", conditioned.cell().c_str());
       std::fflush(stdout);
       if (suite == "clean") continue;  // the average is over degraded suites
-      const auto mean_into = [](Score& avg, const Score& s) {
-        if (s.count == 0) return;
-        avg.psnr += s.psnr / s.count, avg.ssim += s.ssim / s.count, ++avg.count;
-      };
-      mean_into(avg_input, input), mean_into(avg_blind, twin), mean_into(avg_conditioned, conditioned);
-      for (std::size_t e = 0; e < external.size(); ++e) mean_into(avg_external[e], ext[e]);
+      avg_input.add_mean(input), avg_blind.add_mean(twin), avg_conditioned.add_mean(conditioned);
+      for (std::size_t e = 0; e < external.size(); ++e) avg_external[e].add_mean(ext[e]);
     }
   }
   std::printf("| **average of the degraded rows** | | | %s |", avg_input.cell().c_str());
@@ -218,8 +219,7 @@ void rl_table(const Args& a, rirf::Reasoner& reasoner, rirf::Restorer& supervise
                   sup.cell().c_str(), tuned.cell().c_str(), residual[0], residual[1], residual[2], residual[3]);
       std::fflush(stdout);
       if (suite == "clean" || sup.count == 0) continue;
-      avg_sup.psnr += sup.psnr / sup.count, avg_sup.ssim += sup.ssim / sup.count, ++avg_sup.count;
-      avg_rl.psnr += tuned.psnr / tuned.count, avg_rl.ssim += tuned.ssim / tuned.count, ++avg_rl.count;
+      avg_sup.add_mean(sup), avg_rl.add_mean(tuned);
       for (int i = 0; i < 4; ++i) avg_residual[i] += residual[i];
       ++rows;
     }

@@ -124,8 +124,7 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
   sampling.clean_probability = options.clean_probability;
   sampling.single_probability = options.single_probability;
   net->train();
-  const auto start = std::chrono::steady_clock::now();
-  const int first_step = step;
+  const train::ProgressLine progress(step);  // only its rate: the RL line has its own fields
   double sum_reward = 0, sum_spread = 0, sum_kl = 0, sum_severity = 0, sum_l1 = 0;
   int logged = 0;
   while (step < options.steps) {
@@ -173,12 +172,10 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
     sum_l1 += l1_value;
     ++logged;
     if (step % options.log_every == 0 || step == options.steps) {
-      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      const double rate = (step - first_step) / std::max(elapsed, 1e-9);
-      log_main(fmt("step %d/%d  reward %.3f  spread %.4f  residual severity %.1f  KL %.4f  L1 %.4f  lr %.2e  "
-                   "%.2f steps/s  eta %.0f min",
-                   step, options.steps, sum_reward / logged, sum_spread / logged, sum_severity / logged,
-                   sum_kl / logged, sum_l1 / logged, lr, rate, (options.steps - step) / std::max(rate, 1e-9) / 60.0));
+      log_main(fmt("step %d/%d  reward %.3f  spread %.4f  residual severity %.1f  KL %.4f  L1 %.4f  lr %.2e  ", step,
+                   options.steps, sum_reward / logged, sum_spread / logged, sum_severity / logged, sum_kl / logged,
+                   sum_l1 / logged, lr) +
+               progress.rate(step, options.steps));
       sum_reward = sum_spread = sum_kl = sum_severity = sum_l1 = 0;
       logged = 0;
     }

@@ -85,11 +85,15 @@ void update_ema(torch::nn::Module& ema, torch::nn::Module& net, double decay) {
 
 at::Tensor quantise(const at::Tensor& x) { return (x.clamp(0, 1) * 255.0).round() / 255.0; }
 
-std::string ProgressLine::take(int step, int steps, double lr, double reduce_ms) {
+std::string ProgressLine::rate(int step, int steps) const {
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  const double rate = (step - first_) / std::max(elapsed, 1e-9);
-  const std::string line = fmt("step %d/%d  loss %.4f  lr %.2e  %.2f steps/s  eta %.0f min", step, steps,
-                               running_ / std::max(1, count_), lr, rate, (steps - step) / std::max(rate, 1e-9) / 60.0);
+  const double per_second = (step - first_) / std::max(elapsed, 1e-9);
+  return fmt("%.2f steps/s  eta %.0f min", per_second, (steps - step) / std::max(per_second, 1e-9) / 60.0);
+}
+
+std::string ProgressLine::take(int step, int steps, double lr, double reduce_ms) {
+  const std::string line =
+      fmt("step %d/%d  loss %.4f  lr %.2e  ", step, steps, running_ / std::max(1, count_), lr) + rate(step, steps);
   running_ = 0;
   count_ = 0;
   return reduce_ms > 0 ? line + fmt("  all-reduce %.1f ms/step", reduce_ms) : line;

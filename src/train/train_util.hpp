@@ -49,6 +49,8 @@ class ProgressLine {
   void add(double loss) { running_ += loss, ++count_; }
   // Resets the running loss. reduce_ms > 0 adds the gradient all-reduce's mean time per step.
   std::string take(int step, int steps, double lr, double reduce_ms = 0);
+  // "4.21 steps/s  eta 23 min" since the first step, for loops that log their own fields.
+  std::string rate(int step, int steps) const;
 
  private:
   int first_;
