@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "nn/module_weights.hpp"
 #include "reason/diagnet_model.hpp"
 #include "reason/diagnet_weights.hpp"
 #include "rirf/degrade.hpp"
@@ -69,15 +70,39 @@ TEST(DiagNet, InitFromOlderWeightsKeepsNewParametersFresh) {
   // takes what fits and names what it left at its (zero) initialisation.
   auto file = rirf::load_safetensors(random_weights());
   file.tensors.erase("evidence.weight");
+  file.tensors.erase("evidence_out.weight");
   file.tensors["stem.bias"] = at::full({16}, 0.25);
   const std::string path = temp_path("older.safetensors");
   rirf::save_safetensors(path, file);
   rirf::DiagNet net;
   rirf::test::expect_error_containing([&] { rirf::load_diagnet_weights(net, path); }, "'evidence.weight' is missing");
   rirf::DiagNet fresh;
-  EXPECT_EQ(rirf::init_diagnet_weights(fresh, path), std::vector<std::string>{"evidence.weight"});
+  EXPECT_EQ(rirf::init_diagnet_weights(fresh, path), (std::vector<std::string>{"evidence.weight", "evidence_out.weight"}));
   EXPECT_TRUE(fresh->named_parameters()["stem.bias"].eq(0.25).all().item<bool>());
   EXPECT_TRUE(fresh->named_parameters()["evidence.weight"].eq(0).all().item<bool>());
+}
+
+TEST(DiagNet, InitFromFewerEvidenceValuesWidensAndKeepsTheOutputs) {
+  // v3 read 5 evidence values; v4 appends more. Its weights fill the leading columns, the new
+  // ones start at zero, so the older network's outputs are unchanged.
+  rirf::DiagNet older;
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : older->parameters()) p.uniform_(-0.1, 0.1);
+    older->named_parameters()["evidence.weight"].slice(1, 5).zero_();
+    older->named_parameters()["evidence_out.weight"].zero_();
+  }
+  auto file = rirf::nn::weights_file(*older, {});
+  file.metadata["model"] = "rirf.DiagNet";
+  file.tensors["evidence.weight"] = file.tensors["evidence.weight"].slice(1, 0, 5).contiguous();
+  file.tensors.erase("evidence_out.weight");
+  const std::string path = temp_path("five_evidence.safetensors");
+  rirf::save_safetensors(path, file);
+  rirf::DiagNet wider;
+  EXPECT_EQ(rirf::init_diagnet_weights(wider, path), std::vector<std::string>{"evidence_out.weight"});
+  torch::NoGradGuard no_grad;
+  const at::Tensor x = at::rand({2, 3, 64, 64});
+  EXPECT_TRUE(at::allclose(older->forward(x), wider->forward(x), 1e-5, 1e-5));
 }
 
 TEST(DiagNet, TilesStayInsideAndOnTheJpegGrid) {

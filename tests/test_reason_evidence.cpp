@@ -48,6 +48,24 @@ TEST(Evidence, HazeAndBlurGrowWithTheirDegradation) {
   const double soft = ev::gradient_energy_ratio(degraded(rirf::make_step(DegradationType::blur, 50, rng)))[0].item<double>();
   EXPECT_GT(soft, sharp + 0.1);
   EXPECT_EQ(ev::gradient_energy_ratio(at::full({1, 3, 32, 32}, 0.3))[0].item<double>(), 0.0);
+  const double sharp_edges = ev::edge_sharpness_ratio(quantised(scene()), 1.0)[0].item<double>();
+  const double soft_edges =
+      ev::edge_sharpness_ratio(degraded(rirf::make_step(DegradationType::blur, 50, rng)), 1.0)[0].item<double>();
+  EXPECT_GT(soft_edges, sharp_edges + 0.1);
+  EXPECT_EQ(ev::edge_sharpness_ratio(at::full({1, 3, 32, 32}, 0.3), 1.0)[0].item<double>(), 0.0);
+}
+
+TEST(Evidence, RainAndToneRespondToTheirDegradation) {
+  rirf::Rng rng(3);
+  const double dry = ev::rain_coverage(quantised(scene()))[0].item<double>();
+  const double wet = ev::rain_coverage(degraded(rirf::make_step(DegradationType::rain, 60, rng)))[0].item<double>();
+  EXPECT_GT(wet, dry + 0.01);
+  const at::Tensor clear = ev::tone_statistics(quantised(scene()));
+  const at::Tensor hazy = ev::tone_statistics(degraded(rirf::make_step(DegradationType::haze, 60, rng)));
+  const at::Tensor dark = ev::tone_statistics(degraded(rirf::make_step(DegradationType::low_light, 60, rng)));
+  EXPECT_GT(hazy[0][0].item<double>(), clear[0][0].item<double>() + 0.05);  // black level lifted
+  EXPECT_LT(hazy[0][3].item<double>(), clear[0][3].item<double>());          // colour washed out
+  EXPECT_LT(dark[0][2].item<double>(), clear[0][2].item<double>() - 0.1);    // highlights pulled down
 }
 
 TEST(Evidence, ABatchMatchesOneImageAtATime) {

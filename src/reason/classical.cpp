@@ -1,10 +1,8 @@
 // The classical reasoner: one established estimator per degradation, no learned weights.
-// noise, blur, JPEG and haze come from the measured evidence (src/reason/evidence.hpp names the
-// methods); here:
+// noise, blur, JPEG, haze and rain come from the measured evidence (src/reason/evidence.hpp
+// names the methods); here:
 //   blur      the gradient energy ratio inverted for the edge's blur sigma_b
 //   low_light the 97th luma percentile against a well-exposed 0.85, in linear light (stops)
-//   rain      bright thin residuals that continue along a near-vertical direction more than
-//             across it (oriented high-frequency streak energy)
 // Each estimator yields the type's main factor; severity follows from the documented scale.
 #include <ATen/ATen.h>
 
@@ -40,26 +38,6 @@ double exposure_deficit(const at::Tensor& rgb) {
   return std::max(0.0, std::log2(linear(0.85) / linear(p97)));
 }
 
-double rain_coverage(const at::Tensor& rgb) {
-  const at::Tensor y = detail::luma(rgb);
-  const at::Tensor residual = y - detail::gaussian_blur(y, 2.0);
-  const at::Tensor mask = (residual > 0.04).to(at::kFloat).squeeze(0).squeeze(0);
-  const double area = mask.mean().item<double>();
-  if (area < 1e-4 || mask.size(0) < 8 || mask.size(1) < 8) return 0.0;
-  // Continuation 3 px along a direction: P(mask at p + d | mask at p).
-  const auto continuation = [&](int dy, int dx) {
-    const auto H = mask.size(0), W = mask.size(1);
-    const at::Tensor a = mask.slice(0, 0, H - dy).slice(1, std::max(0, -dx), W - std::max(0, dx));
-    const at::Tensor b = mask.slice(0, dy, H).slice(1, std::max(0, dx), W - std::max(0, -dx));
-    return (a * b).sum().item<double>() / std::max(1.0, a.sum().item<double>());
-  };
-  double along = 0;
-  for (int dx = -1; dx <= 1; ++dx) along = std::max(along, continuation(3, dx));  // within ~20 deg of vertical
-  const double across = continuation(0, 3);
-  const double oriented = std::max(0.0, along - across) / std::max(along, 1e-6);
-  return std::clamp(area * oriented, 0.0, 0.5);
-}
-
 // Confidence that the presence call is right: a logistic in the distance to the threshold.
 double confidence(double value, double threshold, double scale) {
   return 1.0 / (1.0 + std::exp(-std::abs(value - threshold) / scale));
@@ -91,7 +69,7 @@ class ClassicalReasoner : public Reasoner {
     set(DegradationType::noise, evidence::noise_sigma(crop)[0].item<double>(), 4.0, 1.5);
     set(DegradationType::blur, blur_extent(crop), 1.2, 0.4);
     set(DegradationType::jpeg, evidence::jpeg_trace(crop).quality[0].item<double>(), 90.0, 5.0);
-    set(DegradationType::rain, rain_coverage(crop), 0.008, 0.004);
+    set(DegradationType::rain, evidence::rain_coverage(crop)[0].item<double>(), 0.008, 0.004);
     const at::Tensor global = detail::shrink_to(x, kGlobalSide);
     set(DegradationType::haze, evidence::haze_density(global)[0].item<double>(), 0.2, 0.05);
     set(DegradationType::low_light, exposure_deficit(global), 0.8, 0.3);

@@ -23,8 +23,11 @@ DiagNetImpl::DiagNetImpl(const DiagNetOptions& options) {
   hidden_ = register_module("hidden", nn::Linear(statistics_size_, 192));
   evidence_ = register_module("evidence", nn::Linear(nn::LinearOptions(evidence::kEvidenceSize, 192).bias(false)));
   out_ = register_module("out", nn::Linear(192, kDiagNetOutputs));
+  evidence_out_ = register_module("evidence_out",
+                                  nn::Linear(nn::LinearOptions(evidence::kEvidenceSize, kDiagNetOutputs).bias(false)));
   torch::NoGradGuard no_grad;
   evidence_->weight.zero_();
+  evidence_out_->weight.zero_();
 }
 
 torch::Tensor DiagNetImpl::features(const torch::Tensor& input) {
@@ -53,7 +56,8 @@ torch::Tensor DiagNetImpl::head(const torch::Tensor& features) {
   // features: [N, feature_size()]
   const torch::Tensor statistics = features.slice(1, 0, statistics_size_);
   const torch::Tensor evidence = features.slice(1, statistics_size_);
-  return out_->forward(torch::relu(hidden_->forward(norm_->forward(statistics)) + evidence_->forward(evidence)));
+  return out_->forward(torch::relu(hidden_->forward(norm_->forward(statistics)) + evidence_->forward(evidence))) +
+         evidence_out_->forward(evidence);
 }
 
 }  // namespace rirf

@@ -10,6 +10,8 @@
 // The heads also read the measured evidence (src/reason/evidence.hpp) through their own
 // weights, which start at zero so that a network trained without them starts unchanged: a JPEG
 // quantiser step or a noise level is a global statistic the classical estimators measure well.
+// The evidence also reaches the outputs directly (evidence_out, zero at first), so a head can
+// copy a measurement it trusts (the JPEG quality) instead of re-deriving it through the MLP.
 // About 370k parameters.
 #pragma once
 
@@ -42,7 +44,7 @@ class DiagNetImpl : public torch::nn::Module {
   torch::nn::Conv2d stem_{nullptr};
   torch::nn::ModuleList stages_;
   torch::nn::LayerNorm norm_{nullptr};
-  torch::nn::Linear hidden_{nullptr}, evidence_{nullptr}, out_{nullptr};
+  torch::nn::Linear hidden_{nullptr}, evidence_{nullptr}, out_{nullptr}, evidence_out_{nullptr};
   std::int64_t feature_size_ = 0;  // learned statistics and evidence
   std::int64_t statistics_size_ = 0;  // learned statistics only
 };

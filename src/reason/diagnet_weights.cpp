@@ -24,7 +24,18 @@ void load_diagnet_weights(DiagNet& net, const std::string& path) {
 }
 
 std::vector<std::string> init_diagnet_weights(DiagNet& net, const std::string& path) {
-  return nn::copy_weights(*net, diagnet_file(path), path, "DiagNet", false);
+  TensorFile file = diagnet_file(path);
+  // Older files read fewer evidence values (new ones are appended): their weights fill the
+  // leading columns and the rest stay zero, so the older network's outputs are unchanged.
+  const auto old = file.tensors.find("evidence.weight");
+  const torch::Tensor current = net->named_parameters()["evidence.weight"];
+  if (old != file.tensors.end() && old->second.dim() == 2 && old->second.size(0) == current.size(0) &&
+      old->second.size(1) < current.size(1)) {
+    torch::Tensor widened = torch::zeros_like(current);
+    widened.slice(1, 0, old->second.size(1)).copy_(old->second);
+    old->second = widened;
+  }
+  return nn::copy_weights(*net, file, path, "DiagNet", false);
 }
 
 void save_diagnet_weights(DiagNet& net, const std::string& path, const std::map<std::string, std::string>& metadata) {

@@ -13,7 +13,8 @@ namespace rirf {
 // Strict: every parameter must be in the file with its shape, and nothing else.
 void load_diagnet_weights(DiagNet& net, const std::string& path);
 // For starting a training run from older weights: parameters the file lacks keep their
-// initialisation (their names are returned); everything in the file must still fit.
+// initialisation (their names are returned); everything in the file must still fit, except that
+// an evidence weight for fewer evidence values is widened with zero columns.
 std::vector<std::string> init_diagnet_weights(DiagNet& net, const std::string& path);
 void save_diagnet_weights(DiagNet& net, const std::string& path, const std::map<std::string, std::string>& metadata);
 // out: [kDiagNetOutputs] for one image. Scene, size and reasoning are left to the caller.

@@ -1,5 +1,6 @@
 #include "reason/evidence.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "degrade/ops.hpp"
@@ -28,6 +29,12 @@ at::Tensor dct_matrix() {
 // The minimum over a 15x15 patch, as two 1-D passes (a min filter is separable).
 at::Tensor dark_patch(const at::Tensor& t) {
   return -at::max_pool2d(at::max_pool2d(-t, {15, 1}, {1, 1}, {7, 0}), {1, 15}, {1, 1}, {0, 7});
+}
+
+// The q-th percentile of each row of [N, P], as kthvalue (lower interpolation).
+at::Tensor percentile(const at::Tensor& rows, double q) {
+  const std::int64_t k = std::clamp<std::int64_t>(static_cast<std::int64_t>(rows.size(1) * q / 100.0), 1, rows.size(1));
+  return std::get<0>(rows.kthvalue(k, 1));
 }
 
 }  // namespace
@@ -115,14 +122,62 @@ at::Tensor haze_density(const at::Tensor& images) {
   return (1.0 - std::get<0>(at::median(t, 1))).clamp(0.0, 0.95).to(at::kDouble);
 }
 
+at::Tensor edge_sharpness_ratio(const at::Tensor& images, double extra_sigma) {
+  const at::Tensor y = detail::luma(images.to(at::kCPU, at::kFloat));
+  if (y.size(2) < 3 || y.size(3) < 3) return at::zeros({y.size(0)}, at::kDouble);
+  const auto strongest = [](const at::Tensor& t) {
+    const at::Tensor dx = t.slice(3, 1) - t.slice(3, 0, -1), dy = t.slice(2, 1) - t.slice(2, 0, -1);
+    const at::Tensor magnitude = (dx.slice(2, 0, -1).pow(2) + dy.slice(3, 0, -1).pow(2)).sqrt();
+    return percentile(magnitude.flatten(1), 99.0).to(at::kDouble);
+  };
+  const at::Tensor g0 = strongest(y);
+  const at::Tensor r = (strongest(detail::gaussian_blur(y, extra_sigma)) / g0.clamp_min(1e-6)).clamp(0.0, 1.0);
+  return at::where(g0 > 1e-6, r, at::zeros_like(r));
+}
+
+at::Tensor rain_coverage(const at::Tensor& images) {
+  const at::Tensor y = detail::luma(images.to(at::kCPU, at::kFloat));
+  const std::int64_t n = y.size(0), h = y.size(2), w = y.size(3);
+  if (h < 8 || w < 8) return at::zeros({n}, at::kDouble);
+  const at::Tensor mask = ((y - detail::gaussian_blur(y, 2.0)) > 0.04).to(at::kFloat).squeeze(1);  // [N, H, W]
+  const at::Tensor area = mask.mean({1, 2}).to(at::kDouble);
+  // Continuation 3 px along a direction: P(mask at p + d | mask at p).
+  const auto continuation = [&](int dy, int dx) {
+    const at::Tensor a = mask.slice(1, 0, h - dy).slice(2, std::max(0, -dx), w - std::max(0, dx));
+    const at::Tensor b = mask.slice(1, dy, h).slice(2, std::max(0, dx), w - std::max(0, -dx));
+    return (a * b).sum({1, 2}).to(at::kDouble) / a.sum({1, 2}).to(at::kDouble).clamp_min(1.0);
+  };
+  at::Tensor along = continuation(3, -1);  // within ~20 deg of vertical
+  for (int dx = 0; dx <= 1; ++dx) along = at::maximum(along, continuation(3, dx));
+  const at::Tensor across = continuation(0, 3);
+  const at::Tensor oriented = (along - across).clamp_min(0.0) / along.clamp_min(1e-6);
+  const at::Tensor coverage = (area * oriented).clamp(0.0, 0.5);
+  return at::where(area >= 1e-4, coverage, at::zeros_like(coverage));
+}
+
+at::Tensor tone_statistics(const at::Tensor& images) {
+  const at::Tensor x = images.to(at::kCPU, at::kFloat);
+  const at::Tensor darkest = std::get<0>(x.min(1)).flatten(1), brightest = std::get<0>(x.max(1)).flatten(1);
+  const at::Tensor y = detail::luma(x).flatten(1);
+  const at::Tensor saturation = ((brightest - darkest) / brightest.clamp_min(1e-3)).mean(1);
+  return at::stack({percentile(darkest, 2.0), percentile(y, 50.0), percentile(y, 97.0), saturation}, 1)
+      .to(at::kDouble);
+}
+
 at::Tensor evidence_vector(const at::Tensor& images) {
   const JpegTrace jpeg = jpeg_trace(images);
   at::Tensor jpeg_severity = at::empty_like(jpeg.quality);
   for (std::int64_t i = 0; i < jpeg.quality.size(0); ++i)
     jpeg_severity[i] = severity_from_factor(DegradationType::jpeg, jpeg.quality[i].item<double>()) / 100.0;
-  return at::stack({jpeg_severity, jpeg.found, at::log1p(noise_sigma(images)) / 4.0, gradient_energy_ratio(images),
-                    haze_density(at::avg_pool2d(images, {2, 2}))},  // haze is low-frequency: half size
-                   1)
+  const at::Tensor half = at::avg_pool2d(images, {2, 2});
+  const at::Tensor jpeg_logit = at::logit(jpeg_severity.clamp(0.01, 0.99)) / 4.0;
+  return at::cat({at::stack({jpeg_severity, jpeg.found, at::log1p(noise_sigma(images)) / 4.0,
+                             gradient_energy_ratio(images), haze_density(half),  // haze is low-frequency
+                             jpeg_logit, edge_sharpness_ratio(images, 1.0), edge_sharpness_ratio(half, 1.0),
+                             edge_sharpness_ratio(half, 2.0), (5.0 * rain_coverage(images)).clamp_max(1.0)},
+                            1),
+                  tone_statistics(half)},
+                 1)
       .to(images.options().dtype(at::kFloat).memory_format(at::MemoryFormat::Contiguous));
 }
 

@@ -10,6 +10,14 @@
 //   blur    the L2 gradient energy kept after a known extra Gaussian blur of sigma 1 px: for an
 //           edge blurred by sigma_b, E(blurred) / E = sigma_b / sqrt(sigma_b^2 + 1)
 //   haze    dark channel prior (He et al. 2009): median of 1 - 0.95 dark(I / A)
+//   edges   the same ratio for the strongest edges only (99th percentile of the gradient
+//           magnitude): a smooth scene with a few sharp edges still reads sharp, a blurred one
+//           does not (the L2 energy cannot tell a blurred photo from one of soft content)
+//   rain    bright thin residuals that continue along a near-vertical direction more than
+//           across it (oriented high-frequency streak energy): the streaks' area share
+//   tone    black level (2nd percentile of the darkest channel), luma median and 97th
+//           percentile, mean saturation: haze lifts the black level and washes out colour,
+//           low light pulls the percentiles down
 #pragma once
 
 #include <ATen/ATen.h>
@@ -24,11 +32,19 @@ JpegTrace jpeg_trace(const at::Tensor& images);
 at::Tensor noise_sigma(const at::Tensor& images);          // [N], 0-255 scale
 at::Tensor gradient_energy_ratio(const at::Tensor& images);  // [N], 0-0.995 (0 for a flat image)
 at::Tensor haze_density(const at::Tensor& images);         // [N], 0-0.95
+// 99th percentile of the gradient magnitude after / before a Gaussian blur of extra_sigma px:
+// [N], 0-1 (0 for a flat image).
+at::Tensor edge_sharpness_ratio(const at::Tensor& images, double extra_sigma);
+at::Tensor rain_coverage(const at::Tensor& images);  // [N], 0-0.5
+at::Tensor tone_statistics(const at::Tensor& images);  // [N, 4]: black level, median, p97, saturation
 
 // The evidence DiagNet reads, each scaled to about [0, 1]: JPEG severity / 100, JPEG positions
-// found, log(1 + noise sigma) / 4, gradient energy ratio, haze density (at half size).
+// found, log(1 + noise sigma) / 4, gradient energy ratio, haze density (at half size); then
+// (DiagNet v4) the JPEG severity as a logit / 4 (so a linear head can copy it exactly), edge
+// sharpness ratios for an extra blur of 1 px, and of 1 and 2 px at half size (less noise, and
+// reach for heavy blur), 5 x rain coverage, and the four tone statistics (at half size).
 // [N, kEvidenceSize], float.
-constexpr int kEvidenceSize = 5;
+constexpr int kEvidenceSize = 14;
 at::Tensor evidence_vector(const at::Tensor& images);
 
 }  // namespace rirf::evidence
