@@ -27,6 +27,7 @@ int main() {
   row("gradient_energy_ratio", [](const at::Tensor& x) { ev::gradient_energy_ratio(x); });
   row("haze_density (full size)", [](const at::Tensor& x) { ev::haze_density(x); });
   row("edge_sharpness_ratio (extra 1 px)", [](const at::Tensor& x) { ev::edge_sharpness_ratio(x, 1.0); });
+  row("directional_sharpness_ratio (extra 1 px)", [](const at::Tensor& x) { ev::directional_sharpness_ratio(x, 1.0); });
   row("rain_coverage", [](const at::Tensor& x) { ev::rain_coverage(x); });
   row("tone_statistics", [](const at::Tensor& x) { ev::tone_statistics(x); });
   row("evidence_vector (all, haze at half size)", [](const at::Tensor& x) { ev::evidence_vector(x); });

@@ -55,6 +55,20 @@ TEST(Evidence, HazeAndBlurGrowWithTheirDegradation) {
   EXPECT_EQ(ev::edge_sharpness_ratio(at::full({1, 3, 32, 32}, 0.3), 1.0)[0].item<double>(), 0.0);
 }
 
+TEST(Evidence, DirectionalSharpnessSeesMotionBlur) {
+  // A motion blur leaves the edges across its direction sharp: the most blurred direction reads
+  // much softer than in the sharp image, and softer than the least blurred one.
+  rirf::BlurFactors motion;
+  motion.kind = rirf::BlurKind::motion;
+  motion.extent_px = 10;
+  motion.angle_deg = 30;
+  const at::Tensor sharp = ev::directional_sharpness_ratio(quantised(scene()), 1.0);
+  const at::Tensor smeared = ev::directional_sharpness_ratio(degraded({DegradationType::blur, motion, 0}), 1.0);
+  ASSERT_EQ(sharp.sizes(), (at::IntArrayRef{1, 2}));
+  EXPECT_GT(smeared[0][0].item<double>(), sharp[0][0].item<double>() + 0.1);
+  EXPECT_GT(smeared[0][0].item<double>(), smeared[0][1].item<double>() + 0.05);
+}
+
 TEST(Evidence, RainAndToneRespondToTheirDegradation) {
   rirf::Rng rng(3);
   const double dry = ev::rain_coverage(quantised(scene()))[0].item<double>();

@@ -135,6 +135,23 @@ at::Tensor edge_sharpness_ratio(const at::Tensor& images, double extra_sigma) {
   return at::where(g0 > 1e-6, r, at::zeros_like(r));
 }
 
+at::Tensor directional_sharpness_ratio(const at::Tensor& images, double extra_sigma) {
+  const at::Tensor y = detail::luma(images.to(at::kCPU, at::kFloat));
+  const std::int64_t n = y.size(0);
+  if (y.size(2) < 3 || y.size(3) < 3) return at::zeros({n, 2}, at::kDouble);
+  // 99th percentile of |derivative| along 0, 45, 90 and 135 degrees: [N, 4].
+  const auto strongest = [n](const at::Tensor& t) {
+    const at::Tensor dx = (t.slice(3, 1) - t.slice(3, 0, -1)).slice(2, 0, -1);
+    const at::Tensor dy = (t.slice(2, 1) - t.slice(2, 0, -1)).slice(3, 0, -1);
+    const at::Tensor directions = at::stack({dx, (dx + dy) * M_SQRT1_2, dy, (dx - dy) * M_SQRT1_2}, 1).abs();
+    return percentile(directions.reshape({n * 4, -1}), 99.0).view({n, 4}).to(at::kDouble);
+  };
+  const at::Tensor g0 = strongest(y);
+  at::Tensor r = (strongest(detail::gaussian_blur(y, extra_sigma)) / g0.clamp_min(1e-6)).clamp(0.0, 1.0);
+  r = at::where(g0 > 1e-6, r, at::zeros_like(r));
+  return at::stack({std::get<0>(r.max(1)), std::get<0>(r.min(1))}, 1);
+}
+
 at::Tensor rain_coverage(const at::Tensor& images) {
   const at::Tensor y = detail::luma(images.to(at::kCPU, at::kFloat));
   const std::int64_t n = y.size(0), h = y.size(2), w = y.size(3);
@@ -176,7 +193,7 @@ at::Tensor evidence_vector(const at::Tensor& images) {
                              jpeg_logit, edge_sharpness_ratio(images, 1.0), edge_sharpness_ratio(half, 1.0),
                              edge_sharpness_ratio(half, 2.0), (5.0 * rain_coverage(images)).clamp_max(1.0)},
                             1),
-                  tone_statistics(half)},
+                  tone_statistics(half), directional_sharpness_ratio(half, 1.0)},
                  1)
       .to(images.options().dtype(at::kFloat).memory_format(at::MemoryFormat::Contiguous));
 }

@@ -13,6 +13,8 @@
 //   edges   the same ratio for the strongest edges only (99th percentile of the gradient
 //           magnitude): a smooth scene with a few sharp edges still reads sharp, a blurred one
 //           does not (the L2 energy cannot tell a blurred photo from one of soft content)
+//           and per direction (0, 45, 90, 135 deg): motion blur smears along one direction only
+//           and leaves the edges across it sharp, so the isotropic ratios miss it
 //   rain    bright thin residuals that continue along a near-vertical direction more than
 //           across it (oriented high-frequency streak energy): the streaks' area share
 //   tone    black level (2nd percentile of the darkest channel), luma median and 97th
@@ -35,6 +37,9 @@ at::Tensor haze_density(const at::Tensor& images);         // [N], 0-0.95
 // 99th percentile of the gradient magnitude after / before a Gaussian blur of extra_sigma px:
 // [N], 0-1 (0 for a flat image).
 at::Tensor edge_sharpness_ratio(const at::Tensor& images, double extra_sigma);
+// The same ratio per gradient direction (0, 45, 90, 135 deg): [N, 2], the most and the least
+// blurred direction.
+at::Tensor directional_sharpness_ratio(const at::Tensor& images, double extra_sigma);
 at::Tensor rain_coverage(const at::Tensor& images);  // [N], 0-0.5
 at::Tensor tone_statistics(const at::Tensor& images);  // [N, 4]: black level, median, p97, saturation
 
@@ -42,9 +47,10 @@ at::Tensor tone_statistics(const at::Tensor& images);  // [N, 4]: black level, m
 // found, log(1 + noise sigma) / 4, gradient energy ratio, haze density (at half size); then
 // (DiagNet v4) the JPEG severity as a logit / 4 (so a linear head can copy it exactly), edge
 // sharpness ratios for an extra blur of 1 px, and of 1 and 2 px at half size (less noise, and
-// reach for heavy blur), 5 x rain coverage, and the four tone statistics (at half size).
+// reach for heavy blur), 5 x rain coverage, and the four tone statistics (at half size); then
+// (v5) the directional ratios (most and least blurred direction, extra 1 px at half size).
 // [N, kEvidenceSize], float.
-constexpr int kEvidenceSize = 14;
+constexpr int kEvidenceSize = 16;
 at::Tensor evidence_vector(const at::Tensor& images);
 
 }  // namespace rirf::evidence
