@@ -27,10 +27,12 @@ std::vector<std::string> init_diagnet_weights(DiagNet& net, const std::string& p
   TensorFile file = diagnet_file(path);
   // Older files read fewer evidence values (new ones are appended): their weights fill the
   // leading columns and the rest stay zero, so the older network's outputs are unchanged.
-  const auto old = file.tensors.find("evidence.weight");
-  const torch::Tensor current = net->named_parameters()["evidence.weight"];
-  if (old != file.tensors.end() && old->second.dim() == 2 && old->second.size(0) == current.size(0) &&
-      old->second.size(1) < current.size(1)) {
+  for (const char* name : {"evidence.weight", "evidence_out.weight"}) {
+    const auto old = file.tensors.find(name);
+    const torch::Tensor current = net->named_parameters()[name];
+    if (old == file.tensors.end() || old->second.dim() != 2 || old->second.size(0) != current.size(0) ||
+        old->second.size(1) >= current.size(1))
+      continue;
     torch::Tensor widened = torch::zeros_like(current);
     widened.slice(1, 0, old->second.size(1)).copy_(old->second);
     old->second = widened;
