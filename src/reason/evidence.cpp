@@ -37,6 +37,15 @@ at::Tensor percentile(const at::Tensor& rows, double q) {
   return std::get<0>(rows.kthvalue(k, 1));
 }
 
+// strongest(blurred luma) / strongest(luma), 0 where the image is flat; strongest maps
+// [N, 1, H, W] luma to its edge strength(s).
+template <typename Strongest>
+at::Tensor sharpness_ratio(const at::Tensor& y, double extra_sigma, const Strongest& strongest) {
+  const at::Tensor g0 = strongest(y);
+  const at::Tensor r = (strongest(detail::gaussian_blur(y, extra_sigma)) / g0.clamp_min(1e-6)).clamp(0.0, 1.0);
+  return at::where(g0 > 1e-6, r, at::zeros_like(r));
+}
+
 }  // namespace
 
 JpegTrace jpeg_trace(const at::Tensor& images) {
@@ -125,14 +134,11 @@ at::Tensor haze_density(const at::Tensor& images) {
 at::Tensor edge_sharpness_ratio(const at::Tensor& images, double extra_sigma) {
   const at::Tensor y = detail::luma(images.to(at::kCPU, at::kFloat));
   if (y.size(2) < 3 || y.size(3) < 3) return at::zeros({y.size(0)}, at::kDouble);
-  const auto strongest = [](const at::Tensor& t) {
+  return sharpness_ratio(y, extra_sigma, [](const at::Tensor& t) {
     const at::Tensor dx = t.slice(3, 1) - t.slice(3, 0, -1), dy = t.slice(2, 1) - t.slice(2, 0, -1);
     const at::Tensor magnitude = (dx.slice(2, 0, -1).pow(2) + dy.slice(3, 0, -1).pow(2)).sqrt();
     return percentile(magnitude.flatten(1), 99.0).to(at::kDouble);
-  };
-  const at::Tensor g0 = strongest(y);
-  const at::Tensor r = (strongest(detail::gaussian_blur(y, extra_sigma)) / g0.clamp_min(1e-6)).clamp(0.0, 1.0);
-  return at::where(g0 > 1e-6, r, at::zeros_like(r));
+  });
 }
 
 at::Tensor directional_sharpness_ratio(const at::Tensor& images, double extra_sigma) {
@@ -140,15 +146,12 @@ at::Tensor directional_sharpness_ratio(const at::Tensor& images, double extra_si
   const std::int64_t n = y.size(0);
   if (y.size(2) < 3 || y.size(3) < 3) return at::zeros({n, 2}, at::kDouble);
   // 99th percentile of |derivative| along 0, 45, 90 and 135 degrees: [N, 4].
-  const auto strongest = [n](const at::Tensor& t) {
+  const at::Tensor r = sharpness_ratio(y, extra_sigma, [n](const at::Tensor& t) {
     const at::Tensor dx = (t.slice(3, 1) - t.slice(3, 0, -1)).slice(2, 0, -1);
     const at::Tensor dy = (t.slice(2, 1) - t.slice(2, 0, -1)).slice(3, 0, -1);
     const at::Tensor directions = at::stack({dx, (dx + dy) * M_SQRT1_2, dy, (dx - dy) * M_SQRT1_2}, 1).abs();
     return percentile(directions.reshape({n * 4, -1}), 99.0).view({n, 4}).to(at::kDouble);
-  };
-  const at::Tensor g0 = strongest(y);
-  at::Tensor r = (strongest(detail::gaussian_blur(y, extra_sigma)) / g0.clamp_min(1e-6)).clamp(0.0, 1.0);
-  r = at::where(g0 > 1e-6, r, at::zeros_like(r));
+  });
   return at::stack({std::get<0>(r.max(1)), std::get<0>(r.min(1))}, 1);
 }
 
