@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
   g++ cmake ninja-build pkg-config
   libtorch-dev libvips-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libgtest-dev
+  libjpeg-dev          # the degradation engine's JPEG round trip
   zlib1g-dev           # the tests forge PNG headers
   libgloo-dev          # headers of c10d's Gloo process group (data-parallel training)
   libopenblas0-openmp  # fast BLAS for libtorch's 1x1 convolutions and matrix products

@@ -85,6 +85,15 @@ grep -q "validation at step 2" "$WORK/rtrain.log" || fail "train restorer did no
   --width 4 --resume 2>&1 | grep -q "resumed at step 2" || fail "train restorer --resume"
 "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rblind" --blind --steps 1 --batch 2 --crop 32 \
   --width 4 >/dev/null 2>&1 || fail "train restorer --blind"
+# Photo packs (for a training node without image decoders) and batches made by worker threads.
+"$RIRF" train pack --data "$SRC/tests/data/golden" --out "$WORK/pack.safetensors" --max-side 48 2>&1 \
+  | grep -q "packed 8 photos" || fail "train pack"
+"$RIRF" train pack --data "$WORK/clean" --out "$WORK/valpack.safetensors" --center --max-side 32 >/dev/null 2>&1 || fail "train pack --center"
+"$RIRF" train restorer --data "$WORK/pack.safetensors" --val "$WORK/valpack.safetensors" --val-crop 32 --out "$WORK/rpack" \
+  --reasoner "$W" --steps 3 --batch 2 --crop 32 --width 4 --val-every 3 --data-workers 2 --minutes 5 >"$WORK/rpack.log" 2>&1 \
+  || fail "train restorer from a pack with data workers: $(tail -3 "$WORK/rpack.log")"
+grep -q "training photos: 8; training on cpu" "$WORK/rpack.log" || fail "train restorer did not read the pack"
+grep -q "validation at step 3" "$WORK/rpack.log" || fail "train restorer did not validate on the packed photos"
 R="$WORK/rrun/restorer.safetensors"
 "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rinit" --reasoner "$W" --init "$R" --loss psnr \
   --single 0.5 --steps 1 --batch 2 --crop 32 --width 4 >/dev/null 2>&1 || fail "train restorer --init --loss psnr --single"
@@ -180,6 +189,13 @@ expect_error "train restorer needs reasoner or blind" "$WORK/rrun2" -- "$RIRF" t
 expect_error "train restorer bad reasoner" "$WORK/rrun3" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun3" --reasoner "$R" --steps 1
 expect_error "train restorer bad loss" "$WORK/rrun4" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun4" --blind --loss l2 --steps 1
 expect_error "train restorer init other width" "$WORK/rrun5" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun5" --reasoner "$W" --init "$R" --width 8 --crop 32 --steps 1
+expect_error "train restorer unknown device" "$WORK/rrun7" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun7" --blind --device tpu --steps 1
+if ! "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun8" --blind --device cuda --steps 1 >/dev/null 2>&1; then
+  expect_error "train restorer without a GPU" "$WORK/rrun8" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun8" --blind --device cuda --steps 1
+fi
+expect_error "train restorer data not a pack" "$WORK/rrun9" -- "$RIRF" train restorer --data "$W" --out "$WORK/rrun9" --blind --steps 1
+expect_error "train pack bad out" "$WORK/p.bin" -- "$RIRF" train pack --data "$WORK/clean" --out "$WORK/p.bin"
+expect_error "train pack no photos" "$WORK/p.safetensors" -- "$RIRF" train pack --data "$WORK/empty" --out "$WORK/p.safetensors"
 expect_error "train restorer missing val folder" "$WORK/rrun6" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun6" --blind --val "$WORK/nope" --crop 32 --steps 1
 expect_error "train restorer resume other width" "" -- "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rrun" --reasoner "$W" --steps 4 --batch 2 --crop 32 --width 8 --resume
 expect_error "train rl blind twin as restorer" "$WORK/rl2" -- "$RIRF" train rl --restorer "$WORK/rblind/restorer.safetensors" --reasoner "$W" --data "$WORK/clean" --out "$WORK/rl2" --crop 32 --steps 1

@@ -9,6 +9,7 @@
 #include "degrade/ops.hpp"
 #include "rirf/degrade.hpp"
 #include "rirf/error.hpp"
+#include "rirf/image_io.hpp"
 #include "rirf/suites.hpp"
 
 namespace {
@@ -221,6 +222,22 @@ TEST(Engine, JpegAtLowQualityShowsBlocks) {
   EXPECT_GT(boundary, 1.3 * inside);
   const at::Tensor fine = rirf::apply_step(x, {DegradationType::jpeg, rirf::JpegFactors{95}, 0});
   EXPECT_LT((fine - x).abs().mean().item<double>(), (y - x).abs().mean().item<double>());
+}
+
+// The engine calls libjpeg itself (a training node without an image library has it); its
+// round trip must be the one a JPEG file written and read by rirf's image I/O gives.
+TEST(Engine, JpegMatchesTheImageWritersRoundTripExactly) {
+  const at::Tensor x = (scene(37, 50) + 0.05 * at::randn({1, 3, 37, 50})).clamp(0, 1);
+  for (int quality : {10, 45, 89, 90, 97}) {
+    const at::Tensor engine = rirf::apply_step(x, {DegradationType::jpeg, rirf::JpegFactors{quality}, 0});
+    rirf::SaveOptions options;
+    options.quality = quality;
+    options.strip_metadata = true;
+    const auto bytes = rirf::encode_image(rirf::image_from_tensor(x), "jpeg", options);
+    const at::Tensor file = rirf::decode_image(bytes.data(), bytes.size()).rgb;
+    EXPECT_TRUE(at::equal(engine, file)) << "quality " << quality << ", max difference "
+                                         << (engine - file).abs().max().item<double>();
+  }
 }
 
 TEST(Engine, SeverityIsMonotoneInTheMainFactor) {

@@ -92,6 +92,14 @@ struct RestorerTrainOptions {
   std::uint64_t seed = 1;
   bool resume = false;
   int threads = 0;  // 0: all cores
+  // "cpu" or "cuda[:N]": where the network trains; the data is always made on the CPU.
+  std::string device = "cpu";
+  // Threads that make batches ahead of the optimiser (each with its own data stream); 0 makes
+  // them on the training thread, one step at a time, a stream that --resume continues exactly.
+  int data_workers = 0;
+  // > 0: stop after this many minutes, with the schedule following whichever of steps and time
+  // is further along (a run sized to a lease on a rented machine).
+  double minutes = 0;
   DistributedOptions distributed;
 
   void validate() const;
@@ -146,5 +154,21 @@ struct RlTrainOptions {
 // style; src/train/grpo.hpp). Writes into out_dir: config.json, checkpoint.safetensors +
 // ema.safetensors + optimizer.pt + state.json, and rl.safetensors (the final EMA weights).
 void train_rl(const RlTrainOptions& options, const std::function<void(const std::string&)>& log);
+
+// `rirf train pack`: clean photos packed into one safetensors file of 8-bit [3, H, W] tensors,
+// which --data accepts in place of a folder, so that a machine without image decoders (a GPU
+// node with PyTorch's libtorch) trains from them. Photos larger than max_side are cut to one
+// max_side crop (on the 8x8 grid: random, or centred for validation photos).
+struct PackOptions {
+  std::vector<std::string> data_dirs;
+  std::vector<std::string> exclude;
+  std::string out;  // .safetensors
+  std::int64_t max_side = 320;
+  bool center = false;
+  std::uint64_t seed = 1;
+  void validate() const;
+};
+// Writes the pack atomically and returns "packed N photos (M MB) into FILE".
+std::string pack_photos(const PackOptions& options);
 
 }  // namespace rirf

@@ -2,7 +2,9 @@
 #include "rirf/image_io.hpp"
 
 #include <ATen/ATen.h>
+#ifdef RIRF_WITH_VIPS
 #include <vips/vips8>
+#endif
 
 #include <algorithm>
 #include <cctype>
@@ -14,6 +16,7 @@
 #include "rirf/file_io.hpp"
 
 namespace rirf {
+#ifdef RIRF_WITH_VIPS
 namespace {
 
 using vips::VImage;
@@ -151,6 +154,7 @@ vips::VOption* load_flags() {
 }
 
 }  // namespace
+#endif
 
 void LoadOptions::validate() const {
   check(max_pixels > 0, "invalid max_pixels " + std::to_string(max_pixels) + ": must be positive");
@@ -161,6 +165,7 @@ void SaveOptions::validate() const {
   check(bits == 0 || bits == 8 || bits == 16, "invalid bits " + std::to_string(bits) + ": must be 8 or 16");
 }
 
+#ifdef RIRF_WITH_VIPS
 Image load_image(const std::string& path, const LoadOptions& options) {
   options.validate();
   start_vips();
@@ -250,6 +255,19 @@ std::vector<std::uint8_t> encode_image(const Image& image, const std::string& fo
     throw Error("cannot encode " + format + ": " + vips_message(e));
   }
 }
+#else
+// A build without libvips (RIRF_WITH_VIPS=OFF, e.g. a GPU training node that trains from packed
+// photos): everything but image files works.
+namespace {
+[[noreturn]] void no_codecs(const std::string& what) {
+  throw Error("cannot " + what + ": this rirf was built without libvips (RIRF_WITH_VIPS=OFF) and reads or writes no image files");
+}
+}  // namespace
+
+Image load_image(const std::string& path, const LoadOptions&) { no_codecs("read '" + path + "'"); }
+Image decode_image(const void*, std::size_t, const LoadOptions&, const std::string& name) { no_codecs("read '" + name + "'"); }
+std::vector<std::uint8_t> encode_image(const Image&, const std::string& format, const SaveOptions&) { no_codecs("encode " + format); }
+#endif
 
 void save_image(const Image& image, const std::string& path, const SaveOptions& options) {
   const std::string format = image_format_from_path(path);

@@ -15,7 +15,7 @@ inline at::Tensor shrink_to(const at::Tensor& image, std::int64_t max_side) {
   const double scale = static_cast<double>(max_side) / static_cast<double>(std::max(h, w));
   if (scale >= 1.0) return image;
   const auto nh = std::max<std::int64_t>(1, std::lround(h * scale)), nw = std::max<std::int64_t>(1, std::lround(w * scale));
-  return at::upsample_bilinear2d(image, {nh, nw}, false, c10::nullopt, c10::nullopt);
+  return at::upsample_bilinear2d(image, {nh, nw}, false, {}, {});
 }
 
 }  // namespace rirf::detail

@@ -6,11 +6,13 @@
 #include <unistd.h>
 
 #include <c10/util/Exception.h>
+#include <torch/torch.h>
+#ifdef RIRF_WITH_GLOO  // off in a build for one process (a GPU node without Debian's libgloo-dev)
 #include <glog/logging.h>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
-#include <torch/torch.h>
+#endif
 
 #include <chrono>
 #include <cstdlib>
@@ -53,12 +55,14 @@ std::string local_address_towards(const std::string& host, int port) {
   return address;
 }
 
+#ifdef RIRF_WITH_GLOO
 std::shared_ptr<::gloo::transport::Device> gloo_device(const DistributedOptions& o) {
   using PG = ::c10d::ProcessGroupGloo;
   if (const char* interface = std::getenv("GLOO_SOCKET_IFNAME")) return PG::createDeviceForInterface(interface);
   const std::string local = local_address_towards(o.master_addr, o.master_port);
   return local.empty() ? PG::createDefaultDevice() : PG::createDeviceForHostname(local);
 }
+#endif
 
 // Consecutive tensors grouped so that each group holds at most `bytes` (a bigger tensor alone).
 std::vector<std::vector<at::Tensor>> buckets(const std::vector<at::Tensor>& tensors, std::int64_t bytes) {
@@ -90,6 +94,7 @@ void unflatten(const at::Tensor& flat, const std::vector<at::Tensor>& tensors) {
 
 }  // namespace
 
+#ifdef RIRF_WITH_GLOO
 struct DataParallel::Group {
   c10::intrusive_ptr<::c10d::Store> store;
   c10::intrusive_ptr<::c10d::ProcessGroupGloo> gloo;
@@ -106,11 +111,17 @@ struct DataParallel::Group {
     }
   }
 };
+#else
+struct DataParallel::Group {};
+#endif
 
 DataParallel::DataParallel(const DistributedOptions& options, std::int64_t bucket_bytes)
     : rank_(options.rank), world_size_(options.world_size), bucket_bytes_(bucket_bytes) {
   options.validate();
   if (world_size_ == 1) return;
+#ifndef RIRF_WITH_GLOO
+  throw Error("distributed training: this rirf was built without c10d's Gloo (RIRF_WITH_GLOO=OFF): run one process");
+#else
   // c10d also logs its failures through glog (several lines with a banner); the Error thrown
   // here says the same on one line.
   FLAGS_minloglevel = google::GLOG_FATAL;
@@ -142,6 +153,7 @@ DataParallel::DataParallel(const DistributedOptions& options, std::int64_t bucke
     throw Error("distributed training: " + group_->where + " could not join the group at " + master + " within " +
                 std::to_string(options.timeout_s) + " s: " + first_line(e));
   }
+#endif
 }
 
 DataParallel::~DataParallel() = default;
@@ -152,15 +164,18 @@ std::uint64_t DataParallel::data_seed(std::uint64_t seed) const {
 
 void DataParallel::broadcast(const std::vector<at::Tensor>& tensors) {
   if (!enabled()) return;
+#ifdef RIRF_WITH_GLOO
   for (const auto& bucket : buckets(tensors, bucket_bytes_)) {
     std::vector<at::Tensor> flat{flatten(bucket)};
     group_->run("broadcast", [&] { return group_->gloo->broadcast(flat); });
     unflatten(flat[0], bucket);
   }
+#endif
 }
 
 void DataParallel::average_gradients(const std::vector<at::Tensor>& parameters) {
   if (!enabled()) return;
+#ifdef RIRF_WITH_GLOO
   const auto start = Clock::now();
   std::vector<at::Tensor> grads;
   for (auto p : parameters) {
@@ -175,10 +190,12 @@ void DataParallel::average_gradients(const std::vector<at::Tensor>& parameters) 
   }
   reduce_seconds_ += std::chrono::duration<double>(Clock::now() - start).count();
   ++reduce_calls_;
+#endif
 }
 
 std::string DataParallel::share(const std::string& key, const std::string& value) {
   if (!enabled()) return value;
+#ifdef RIRF_WITH_GLOO
   try {
     if (is_main()) {
       group_->store->set("rirf/" + key, std::vector<std::uint8_t>(value.begin(), value.end()));
@@ -190,10 +207,14 @@ std::string DataParallel::share(const std::string& key, const std::string& value
     throw Error("distributed training: receiving '" + key + "' from rank 0 failed on " + group_->where + ": " +
                 first_line(e));
   }
+#else
+  return value;
+#endif
 }
 
 void DataParallel::check_identical(const std::vector<at::Tensor>& tensors) {
   if (!enabled()) return;
+#ifdef RIRF_WITH_GLOO
   // FNV-1a of the raw bytes; all-reduce its two halves with MAX and their negations with MAX
   // (= MIN): the ranks agree iff max == min.
   std::uint64_t hash = 0xCBF29CE484222325ULL;
@@ -211,6 +232,7 @@ void DataParallel::check_identical(const std::vector<at::Tensor>& tensors) {
   const auto* r = v[0].data_ptr<std::int64_t>();
   check(r[0] == -r[2] && r[1] == -r[3],
         "distributed training: the ranks' parameters differ (seen on " + group_->where + ")");
+#endif
 }
 
 double DataParallel::take_reduce_ms() {

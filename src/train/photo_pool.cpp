@@ -1,17 +1,44 @@
 #include "train/photo_pool.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 
 #include "rirf/error.hpp"
 #include "rirf/image_io.hpp"
+#include "rirf/safetensors.hpp"
+#include "rirf/train.hpp"
 
 namespace rirf {
+namespace {
+
+bool is_pack(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::is_regular_file(path, ec) && std::filesystem::path(path).extension() == ".safetensors";
+}
+
+// A pack's photos, in name order (the order they were packed in).
+std::vector<at::Tensor> load_pack(const std::string& path) {
+  std::vector<at::Tensor> photos;
+  for (const auto& [name, t] : load_safetensors(path).tensors) {
+    check(t.scalar_type() == at::kByte && t.dim() == 3 && t.size(0) == 3,
+          "'" + path + "' is not a photo pack: '" + name + "' is not an 8-bit [3, H, W] image");
+    photos.push_back(t);
+  }
+  return photos;
+}
+
+}  // namespace
 
 PhotoPool::PhotoPool(const std::vector<std::string>& dirs, std::int64_t min_side,
                      const std::vector<std::string>& exclude) {
   std::vector<std::string> files;
   for (const auto& dir : dirs) {
+    if (is_pack(dir)) {
+      for (const auto& photo : load_pack(dir))
+        if (photo.size(1) >= min_side && photo.size(2) >= min_side) photos_.push_back(photo);
+      continue;
+    }
     std::error_code ec;
     check(std::filesystem::is_directory(dir, ec), "cannot read photos from '" + dir + "': not a folder");
     for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, ec))
@@ -41,6 +68,37 @@ at::Tensor PhotoPool::center_crop(std::size_t index, std::int64_t crop) const {
   const at::Tensor& photo = photos_.at(index);
   const std::int64_t top = (photo.size(1) - crop) / 2 / 8 * 8, left = (photo.size(2) - crop) / 2 / 8 * 8;
   return photo.slice(1, top, top + crop).slice(2, left, left + crop).to(at::kFloat).div(255.0).unsqueeze(0).contiguous();
+}
+
+void PackOptions::validate() const {
+  check(!data_dirs.empty(), "pack: give at least one --data folder");
+  check(std::filesystem::path(out).extension() == ".safetensors", "pack: --out must end in .safetensors");
+  check(max_side >= 32 && max_side % 8 == 0, "pack: --max-side must be a multiple of 8, at least 32");
+}
+
+std::string pack_photos(const PackOptions& options) {
+  options.validate();
+  const PhotoPool pool(options.data_dirs, 32, options.exclude);
+  Rng rng(options.seed);
+  TensorFile file;
+  std::int64_t bytes = 0;
+  for (std::size_t i = 0; i < pool.size(); ++i) {
+    const at::Tensor& photo = pool.photo(i);
+    const std::int64_t h = std::min(photo.size(1), options.max_side), w = std::min(photo.size(2), options.max_side);
+    // The centred crop is PhotoPool::center_crop's, so a validation set made from the pack
+    // is the one made from the folder.
+    const std::int64_t top = options.center ? (photo.size(1) - h) / 2 / 8 * 8 : rng.integer(0, (photo.size(1) - h) / 8) * 8;
+    const std::int64_t left = options.center ? (photo.size(2) - w) / 2 / 8 * 8 : rng.integer(0, (photo.size(2) - w) / 8) * 8;
+    char name[32];
+    std::snprintf(name, sizeof name, "photo_%06zu", i);
+    file.tensors[name] = photo.slice(1, top, top + h).slice(2, left, left + w).contiguous();
+    bytes += h * w * 3;
+  }
+  file.metadata["format"] = "rirf photo pack";
+  save_safetensors(options.out, file);
+  char line[256];
+  std::snprintf(line, sizeof line, "packed %zu photos (%.1f MB) into ", pool.size(), bytes / 1e6);
+  return line + options.out;
 }
 
 }  // namespace rirf

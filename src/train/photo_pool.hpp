@@ -13,9 +13,11 @@ namespace rirf {
 class PhotoPool {
  public:
   // Loads every PNG/JPEG/WebP/TIFF under `dirs` (recursively) with both sides >= min_side,
-  // except files whose name (without folder) is in `exclude`.
+  // except files whose name (without folder) is in `exclude`. An entry of `dirs` that is a
+  // .safetensors file is a pack (`rirf train pack`): its photos, in their stored order.
   PhotoPool(const std::vector<std::string>& dirs, std::int64_t min_side, const std::vector<std::string>& exclude = {});
   std::size_t size() const { return photos_.size(); }
+  const at::Tensor& photo(std::size_t index) const { return photos_.at(index); }  // [3, H, W] uint8
   // A random crop [1, 3, crop, crop] in [0, 1], origin on the 8x8 grid (where a JPEG source's
   // blocks are), randomly mirrored.
   at::Tensor random_crop(Rng& rng, std::int64_t crop) const;

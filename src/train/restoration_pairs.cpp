@@ -114,10 +114,12 @@ ValidationScores score_restorer(RestorerNetImpl& net, const Pairs& val, const at
   const bool was_training = net.is_training();
   net.eval();
   std::map<std::string, std::pair<double, int>> psnr, residual;  // task -> (sum, count)
+  const at::Device device = net.parameters().front().device();  // the samples stay on the CPU
   for (std::int64_t i = 0; i < val.degraded.size(0); i += 16) {
     const std::int64_t end = std::min<std::int64_t>(i + 16, val.degraded.size(0));
-    const at::Tensor restored =
-        quantise(net.forward(val.degraded.slice(0, i, end), condition.defined() ? condition.slice(0, i, end) : at::Tensor()));
+    const at::Tensor restored = quantise(net.forward(val.degraded.slice(0, i, end).to(device),
+                                                     condition.defined() ? condition.slice(0, i, end).to(device) : at::Tensor()))
+                                    .to(at::kCPU);
     const at::Tensor left = judge ? residual_severity(*judge, restored) : at::Tensor();
     for (std::int64_t k = i; k < end; ++k) {
       auto& [sum, count] = psnr[val.task[k]];

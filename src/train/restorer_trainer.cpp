@@ -7,6 +7,8 @@
 // Loss: L1 or PSNR. AdamW (NAFNet's betas 0.9, 0.9), warm-up then cosine, EMA of the weights.
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <optional>
 
@@ -19,6 +21,7 @@
 #include "rirf/metrics.hpp"
 #include "rirf/train.hpp"
 #include "train/photo_pool.hpp"
+#include "train/prefetcher.hpp"
 #include "train/restoration_pairs.hpp"
 #include "train/restorer_run.hpp"
 #include "train/train_util.hpp"
@@ -28,6 +31,12 @@ namespace {
 namespace fs = std::filesystem;
 using train::fmt;
 using train::Pairs;
+
+// A training batch and the reasoner's condition of it (undefined for the blind twin).
+struct ConditionedPairs {
+  Pairs pairs;
+  at::Tensor condition;
+};
 
 }  // namespace
 
@@ -46,7 +55,10 @@ void RestorerTrainOptions::validate() const {
   check(keep_probability >= 0 && keep_probability <= 1, "train: keep probability must be in [0, 1]");
   check(single_probability >= 0 && single_probability <= 1, "train: --single must be in [0, 1]");
   check(loss == "l1" || loss == "psnr", "train: --loss must be l1 or psnr, got '" + loss + "'");
+  check(data_workers >= 0 && data_workers <= 256, "train: --data-workers must be in [0, 256]");
+  check(minutes >= 0, "train: --minutes must not be negative");
   distributed.validate();
+  check(device == "cpu" || distributed.world_size == 1, "train: --device " + device + " trains in one process");
 }
 
 nlohmann::json RestorerTrainOptions::to_json() const {
@@ -56,12 +68,14 @@ nlohmann::json RestorerTrainOptions::to_json() const {
           {"log_every", log_every}, {"val_every", val_every}, {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every},
           {"clean_probability", clean_probability}, {"keep_probability", keep_probability},
           {"single_probability", single_probability}, {"loss", loss}, {"init", init}, {"seed", seed},
-          {"threads", threads}, {"distributed", distributed.to_json()}};
+          {"threads", threads}, {"device", device}, {"data_workers", data_workers}, {"minutes", minutes},
+          {"distributed", distributed.to_json()}};
 }
 
 void train_restorer(const RestorerTrainOptions& options, const std::function<void(const std::string&)>& log) {
   options.validate();
   const fs::path out(options.out_dir);
+  const at::Device device = train::training_device(options.device);
   train::set_threads(options.threads, options.distributed);
   torch::manual_seed(static_cast<std::uint64_t>(options.seed));  // initial weights
 
@@ -78,6 +92,8 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
   const bool main_rank = options.distributed.rank == 0;
   // An --init network must have the shape this run builds.
   if (main_rank && !options.init.empty() && !options.resume) train::load_restorer_into(net, options.init);
+  net->to(device);
+  ema->to(device);
   std::optional<Pairs> val;
   if (main_rank && !options.val_dir.empty())
     val = train::make_validation(PhotoPool({options.val_dir}, options.val_crop), options.val_crop);
@@ -85,7 +101,7 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
   train::DataParallel ranks(options.distributed);
   const auto log_main = train::main_rank_log(ranks, log);
   train::open_run(ranks, options.distributed, options.out_dir, log);
-  log_main(fmt("training photos: %zu", pool.size()));
+  log_main(fmt("training photos: %zu; training on %s", pool.size(), device.str().c_str()));
   if (val)
     log(fmt("validation samples: %lld (%lld px centre crops)", static_cast<long long>(val->degraded.size(0)),
             static_cast<long long>(options.val_crop)));
@@ -117,22 +133,38 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
   sampling.clean_probability = options.clean_probability;
   sampling.keep_probability = options.keep_probability;
   sampling.single_probability = options.single_probability;
+  train::Prefetcher<ConditionedPairs> batches(
+      [&](Rng& r) {
+        ConditionedPairs b{train::draw_pairs(pool, r, options.batch, options.crop, sampling), {}};
+        if (!options.blind) b.condition = train::predicted_conditions(*reasoner, b.pairs);
+        return b;
+      },
+      options.data_workers, rng.state());
+
+  // Where the schedule is: the step, or with --minutes the share of the time spent if further.
+  const auto started = std::chrono::steady_clock::now();
+  const auto position = [&] {
+    if (options.minutes <= 0) return step;
+    const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() / 60.0;
+    return std::max(step, static_cast<int>(spent / options.minutes * options.steps));
+  };
   net->train();
   train::ProgressLine progress(step);
-  while (step < options.steps) {
-    const Pairs batch = train::draw_pairs(pool, rng, options.batch, options.crop, sampling);
-    const at::Tensor condition = options.blind ? at::Tensor() : train::predicted_conditions(*reasoner, batch);
-    const double lr = train::cosine_learning_rate(options.lr, step, options.steps, options.warmup);
+  while (position() < options.steps) {
+    const ConditionedPairs batch = batches.next(rng);
+    const at::Tensor degraded = batch.pairs.degraded.to(device).contiguous(at::MemoryFormat::ChannelsLast);
+    const at::Tensor target = batch.pairs.target.to(device);
+    const at::Tensor condition = batch.condition.defined() ? batch.condition.to(device) : at::Tensor();
+    const double lr = train::cosine_learning_rate(options.lr, position(), options.steps, options.warmup);
     train::set_learning_rate(optimizer, lr);
     optimizer.zero_grad();
-    const at::Tensor restored =
-        net->forward(batch.degraded.contiguous(at::MemoryFormat::ChannelsLast), condition);
+    const at::Tensor restored = net->forward(degraded, condition);
     // PSNR loss (NAFNet's): each sample's log MSE, so that the easy samples (clean, mild,
     // single-type) weigh as much as the hard composites, whose large errors dominate L1.
     const at::Tensor loss = options.loss == "psnr"
                                 ? 10.0 / std::log(10.0) *
-                                      at::log((restored - batch.target).pow(2).mean({1, 2, 3}) + 1e-8).mean()
-                                : torch::l1_loss(restored, batch.target);
+                                      at::log((restored - target).pow(2).mean({1, 2, 3}) + 1e-8).mean()
+                                : torch::l1_loss(restored, target);
     loss.backward();
     ranks.average_gradients(net->parameters());
     torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
@@ -140,10 +172,11 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
     train::update_ema(*ema, *net, options.ema_decay);
     ++step;
     progress.add(loss.item<double>());
-    if (step % options.log_every == 0 || step == options.steps)
+    const bool last = position() >= options.steps;
+    if (step % options.log_every == 0 || last)
       log_main(progress.take(step, options.steps, lr, ranks.take_reduce_ms()));
-    if (val && (step % options.val_every == 0 || step == options.steps)) validate_now();
-    if (step % options.checkpoint_every == 0 || step == options.steps) save_checkpoint();
+    if (val && (step % options.val_every == 0 || last)) validate_now();
+    if (step % options.checkpoint_every == 0 || last) save_checkpoint();
   }
   if (!main_rank) return;
   save_restorer_net(ema, (out / "restorer.safetensors").string(), {{"step", std::to_string(step)}});

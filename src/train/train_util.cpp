@@ -5,6 +5,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -60,7 +61,10 @@ nlohmann::json resume_state(DataParallel& ranks, const std::string& out, torch::
     const auto path = std::filesystem::path(out) / "state.json";
     check(std::filesystem::exists(path), "cannot resume: no checkpoint in '" + out + "'");
     state = read_file_text(path.string());
-    torch::load(optimizer, (std::filesystem::path(out) / "optimizer.pt").string());
+    // The moments go where the parameters are (a run checkpointed on a GPU resumes on one).
+    const auto& params = optimizer.param_groups().front().params();
+    const at::Device device = params.empty() ? at::Device(at::kCPU) : params.front().device();
+    torch::load(optimizer, (std::filesystem::path(out) / "optimizer.pt").string(), device);
     if (ranks.enabled()) {
       std::ostringstream bytes;
       torch::save(optimizer, bytes);
@@ -80,7 +84,8 @@ void update_ema(torch::nn::Module& ema, torch::nn::Module& net, double decay) {
   torch::NoGradGuard no_grad;
   const auto target = ema.parameters();
   const auto source = net.parameters();
-  for (std::size_t i = 0; i < target.size(); ++i) target[i].mul_(decay).add_(source[i], 1.0 - decay);
+  for (std::size_t i = 0; i < target.size(); ++i)
+    target[i].mul_(decay).add_(source[i].to(target[i].device()), 1.0 - decay);
 }
 
 at::Tensor quantise(const at::Tensor& x) { return (x.clamp(0, 1) * 255.0).round() / 255.0; }
@@ -97,6 +102,18 @@ std::string ProgressLine::take(int step, int steps, double lr, double reduce_ms)
   running_ = 0;
   count_ = 0;
   return reduce_ms > 0 ? line + fmt("  all-reduce %.1f ms/step", reduce_ms) : line;
+}
+
+at::Device training_device(const std::string& name) {
+  std::optional<at::Device> device;
+  try {
+    device = at::Device(name);
+  } catch (const std::exception&) {
+  }
+  check(device && (device->is_cpu() || device->is_cuda()), "train: --device must be cpu or cuda[:N], got '" + name + "'");
+  check(device->is_cpu() || torch::cuda::is_available(),
+        "train: --device " + name + ": this libtorch sees no CUDA GPU (Debian's libtorch is CPU-only; see docs/gpu-training.md)");
+  return *device;
 }
 
 }  // namespace rirf::train

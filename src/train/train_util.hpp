@@ -39,6 +39,9 @@ nlohmann::json resume_state(DataParallel& ranks, const std::string& out, torch::
 void update_ema(torch::nn::Module& ema, torch::nn::Module& net, double decay);
 inline void copy_parameters(torch::nn::Module& to, torch::nn::Module& from) { update_ema(to, from, 0.0); }
 
+// "cpu" or "cuda[:N]" as a device; Error for anything else or a GPU this libtorch cannot see.
+at::Device training_device(const std::string& name);
+
 // 8-bit quantisation, as a degraded image would be stored.
 at::Tensor quantise(const at::Tensor& x);
 

@@ -1,12 +1,12 @@
 // rirf synth --clean DIR --out DIR (--suite NAME | --count N) [--seed S]
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include <filesystem>
 #include <memory>
 
 #include "commands.hpp"
+#include "log.hpp"
 #include "rirf/degrade.hpp"
 #include "rirf/error.hpp"
 #include "rirf/file_io.hpp"
@@ -78,7 +78,7 @@ void run(const SynthArgs& args) {
                              {"suite", args.suite},
                              {"plan", plan_to_json(plan)}};
       manifest += line.dump() + "\n";
-      spdlog::info("[{}/{}] {}", k + 1, total, name);
+      log_line("[" + std::to_string(k + 1) + "/" + std::to_string(total) + "] " + name);
     }
     write_file_atomic((fs::path(args.out_dir) / "manifest.jsonl").string(), manifest);
   } catch (...) {

@@ -3,15 +3,16 @@
 // rirf train restorer --data DIR [--data DIR] --out DIR (--reasoner FILE | --blind) [--val DIR]
 //                     [--width --steps --batch --crop --lr --ema --init --loss --single --resume]
 // rirf train rl --restorer W --reasoner W --data DIR --out DIR [--val DIR --steps --group --atoms --sigma ...]
+// rirf train pack --data DIR [--data DIR] --out FILE.safetensors [--exclude NAME --max-side N --center --seed S]
 // All: [--world-size N --rank R --master HOST:PORT --dist-timeout S] (or torchrun's/Slurm's variables)
 #include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
 
 #include <cstdlib>
 #include <memory>
 #include <optional>
 
 #include "commands.hpp"
+#include "log.hpp"
 #include "rirf/train.hpp"
 
 namespace rirf::cli {
@@ -67,12 +68,12 @@ void register_train(CLI::App& app) {
   od->add_to(cmd);
   cmd->callback([o, od] {
     o->distributed = od->resolve();
-    train_reasoner(*o, [](const std::string& line) { spdlog::info("{}", line); });
+    train_reasoner(*o, [](const std::string& line) { log_line(line); });
   });
 
   auto r = std::make_shared<RestorerTrainOptions>();
   CLI::App* rcmd = train->add_subcommand("restorer", "Train RestorerNet (or its blind twin) on synthetic degradations of clean photos");
-  rcmd->add_option("--data", r->data_dirs, "folder(s) of clean photos, searched recursively")->required();
+  rcmd->add_option("--data", r->data_dirs, "folder(s) of clean photos, searched recursively, or packs (`rirf train pack`)")->required();
   rcmd->add_option("--out", r->out_dir, "run folder: config, checkpoints, weights")->required();
   rcmd->add_option("--val", r->val_dir, "folder of clean validation photos (never training ones)");
   rcmd->add_option("--exclude", r->exclude, "leave out training files with this name (no folder); repeatable");
@@ -95,12 +96,30 @@ void register_train(CLI::App& app) {
   rcmd->add_option("--checkpoint-every", r->checkpoint_every, "checkpoint every N steps (default 250)")
       ->check(CLI::Range(1, 1'000'000));
   rcmd->add_flag("--resume", r->resume, "continue from the checkpoint in --out");
+  rcmd->add_option("--device", r->device, "cpu (default) or cuda[:N] (needs a libtorch built with CUDA)");
+  rcmd->add_option("--data-workers", r->data_workers,
+                   "threads making batches ahead of the optimiser, each with its own data stream (default 0: none)")
+      ->check(CLI::Range(0, 256));
+  rcmd->add_option("--minutes", r->minutes, "also stop after this many minutes; the schedule follows time or steps, whichever is ahead")
+      ->check(CLI::Range(0.0, 1e6));
   auto rd = std::make_shared<DistributedFlags>();
   rd->add_to(rcmd);
   rcmd->callback([r, rd] {
     r->distributed = rd->resolve();
-    train_restorer(*r, [](const std::string& line) { spdlog::info("{}", line); });
+    train_restorer(*r, [](const std::string& line) { log_line(line); });
   });
+
+  auto p = std::make_shared<PackOptions>();
+  CLI::App* pcmd = train->add_subcommand(
+      "pack", "Pack clean photos into one .safetensors file that --data accepts (for a training machine without image decoders)");
+  pcmd->add_option("--data", p->data_dirs, "folder(s) of clean photos, searched recursively")->required();
+  pcmd->add_option("--out", p->out, "the pack, a .safetensors file")->required();
+  pcmd->add_option("--exclude", p->exclude, "leave out files with this name (no folder); repeatable");
+  pcmd->add_option("--max-side", p->max_side, "cut larger photos to one crop of this side, a multiple of 8 (default 320)")
+      ->check(CLI::Range(32, 1 << 16));
+  pcmd->add_flag("--center", p->center, "centred crops (validation photos: the trainer's own centre crops) instead of random ones");
+  pcmd->add_option("--seed", p->seed, "seed of the random crops (default 1)");
+  pcmd->callback([p] { log_line(pack_photos(*p)); });
 
   auto l = std::make_shared<RlTrainOptions>();
   CLI::App* lcmd = train->add_subcommand(
@@ -137,7 +156,7 @@ void register_train(CLI::App& app) {
   ld->add_to(lcmd);
   lcmd->callback([l, ld] {
     l->distributed = ld->resolve();
-    train_rl(*l, [](const std::string& line) { spdlog::info("{}", line); });
+    train_rl(*l, [](const std::string& line) { log_line(line); });
   });
 }
 

@@ -1,13 +1,13 @@
 // rirf: diagnose and restore images damaged by unknown, combined degradations.
 #include <ATen/Parallel.h>
 #include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <iostream>
 #include <thread>
 
 #include "commands.hpp"
+#include "log.hpp"
 #include "rirf/error.hpp"
 
 #include "rirf/image_io.hpp"
@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
   rirf::cli::register_train(app);
   rirf::cli::register_diagnose(app);
   rirf::cli::register_restore(app);
-  spdlog::set_pattern("%v");
+  rirf::cli::init_log();
   try {
     app.parse(argc, argv);  // subcommand callbacks run inside parse
   } catch (const CLI::CallForHelp& e) {
