@@ -10,6 +10,7 @@ PACKAGES=(
   zlib1g-dev           # the tests forge PNG headers
   libgloo-dev          # headers of c10d's Gloo process group (data-parallel training)
   libopenblas0-openmp  # fast BLAS for libtorch's 1x1 convolutions and matrix products
+  libtcmalloc-minimal4 # a malloc that keeps libtorch's big buffers instead of unmapping them
 )
 
 missing=()
