@@ -94,6 +94,9 @@ grep -q "validation at step 2" "$WORK/rtrain.log" || fail "train restorer did no
   || fail "train restorer from a pack with data workers: $(tail -3 "$WORK/rpack.log")"
 grep -q "training photos: 8; training on cpu" "$WORK/rpack.log" || fail "train restorer did not read the pack"
 grep -q "validation at step 3" "$WORK/rpack.log" || fail "train restorer did not validate on the packed photos"
+"$RIRF" train reasoner --data "$WORK/pack.safetensors" --out "$WORK/rrpack" --steps 3 --batch 2 --crop 32 \
+  --data-workers 2 --minutes 5 >"$WORK/rrpack.log" 2>&1 || fail "train reasoner with data workers: $(tail -3 "$WORK/rrpack.log")"
+[ -s "$WORK/rrpack/reasoner.safetensors" ] || fail "train reasoner with data workers wrote no weights"
 R="$WORK/rrun/restorer.safetensors"
 "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rinit" --reasoner "$W" --init "$R" --loss psnr \
   --single 0.5 --steps 1 --batch 2 --crop 32 --width 4 >/dev/null 2>&1 || fail "train restorer --init --loss psnr --single"

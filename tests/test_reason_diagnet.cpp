@@ -8,6 +8,7 @@
 #include "nn/module_weights.hpp"
 #include "reason/diagnet_model.hpp"
 #include "reason/diagnet_weights.hpp"
+#include "reason/evidence.hpp"
 #include "rirf/degrade.hpp"
 #include "rirf/diagnet.hpp"
 #include "rirf/error.hpp"
@@ -103,6 +104,16 @@ TEST(DiagNet, InitFromFewerEvidenceValuesWidensAndKeepsTheOutputs) {
   torch::NoGradGuard no_grad;
   const at::Tensor x = at::rand({2, 3, 64, 64});
   EXPECT_TRUE(at::allclose(older->forward(x), wider->forward(x), 1e-5, 1e-5));
+}
+
+// A trainer's data threads measure the evidence beforehand; the network must see the same.
+TEST(DiagNet, EvidenceMeasuredBeforehandGivesTheSameOutputs) {
+  torch::manual_seed(3);
+  rirf::DiagNet net;
+  net->eval();
+  torch::NoGradGuard no_grad;
+  const at::Tensor x = at::rand({3, 3, 64, 64});
+  EXPECT_TRUE(at::equal(net->forward(x), net->forward(x, rirf::evidence::evidence_vector(x))));
 }
 
 TEST(DiagNet, TilesStayInsideAndOnTheJpegGrid) {

@@ -33,6 +33,20 @@ DistributedOptions distributed_from_environment(const std::function<const char*(
 // "HOST:PORT" into master_addr and master_port; throws Error on anything else.
 void set_master(DistributedOptions& options, const std::string& host_port);
 
+// Where and how fast a trainer runs; both trainers take these (docs/gpu-training.md).
+struct ComputeOptions {
+  // "cpu" or "cuda[:N]": where the network trains; the data is always made on the CPU.
+  std::string device = "cpu";
+  // Threads that make batches ahead of the optimiser (each with its own data stream); 0 makes
+  // them on the training thread, one step at a time, a stream that --resume continues exactly.
+  int data_workers = 0;
+  // > 0: stop after this many minutes, with the schedule following whichever of steps and time
+  // is further along (a run sized to a lease on a rented machine).
+  double minutes = 0;
+  void validate(const DistributedOptions& distributed) const;
+  nlohmann::json to_json() const;
+};
+
 struct ReasonerTrainOptions {
   std::vector<std::string> data_dirs;  // clean photos, searched recursively
   std::string val_dir;                 // clean validation photos (never training ones); optional
@@ -52,6 +66,7 @@ struct ReasonerTrainOptions {
   std::uint64_t seed = 1;
   bool resume = false;
   int threads = 0;  // 0: all cores
+  ComputeOptions compute;
   DistributedOptions distributed;
 
   void validate() const;
@@ -92,14 +107,7 @@ struct RestorerTrainOptions {
   std::uint64_t seed = 1;
   bool resume = false;
   int threads = 0;  // 0: all cores
-  // "cpu" or "cuda[:N]": where the network trains; the data is always made on the CPU.
-  std::string device = "cpu";
-  // Threads that make batches ahead of the optimiser (each with its own data stream); 0 makes
-  // them on the training thread, one step at a time, a stream that --resume continues exactly.
-  int data_workers = 0;
-  // > 0: stop after this many minutes, with the schedule following whichever of steps and time
-  // is further along (a run sized to a lease on a rented machine).
-  double minutes = 0;
+  ComputeOptions compute;
   DistributedOptions distributed;
 
   void validate() const;

@@ -30,7 +30,7 @@ DiagNetImpl::DiagNetImpl(const DiagNetOptions& options) {
   evidence_out_->weight.zero_();
 }
 
-torch::Tensor DiagNetImpl::features(const torch::Tensor& input) {
+torch::Tensor DiagNetImpl::features(const torch::Tensor& input, const torch::Tensor& evidence) {
   // input: [N, 3, H, W] in [0, 1]
   std::vector<torch::Tensor> stats;
   const auto pool = [&stats](const torch::Tensor& t) {
@@ -47,7 +47,7 @@ torch::Tensor DiagNetImpl::features(const torch::Tensor& input) {
   }
   {
     torch::NoGradGuard no_grad;  // measured, not learned
-    stats.push_back(evidence::evidence_vector(input));
+    stats.push_back(evidence.defined() ? evidence.to(input.device()) : evidence::evidence_vector(input));
   }
   return torch::cat(stats, 1);
 }

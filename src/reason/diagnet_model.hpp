@@ -33,11 +33,13 @@ constexpr int kDiagNetOutputs = 18;
 class DiagNetImpl : public torch::nn::Module {
  public:
   explicit DiagNetImpl(const DiagNetOptions& options = {});
-  // Pooled statistics of one batch of tiles, then the evidence: [N, feature_size()].
-  torch::Tensor features(const torch::Tensor& x);
+  // Pooled statistics of one batch of tiles, then the evidence: [N, feature_size()]. `evidence`,
+  // when given, is evidence::evidence_vector(x) measured beforehand (by a trainer's data threads,
+  // on the CPU, while the network trains on a GPU); else it is measured here.
+  torch::Tensor features(const torch::Tensor& x, const torch::Tensor& evidence = {});
   // The heads on (tile-averaged) statistics: [N, kDiagNetOutputs].
   torch::Tensor head(const torch::Tensor& features);
-  torch::Tensor forward(const torch::Tensor& x) { return head(features(x)); }
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& evidence = {}) { return head(features(x, evidence)); }
   std::int64_t feature_size() const { return feature_size_; }
 
  private:

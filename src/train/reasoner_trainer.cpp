@@ -11,11 +11,13 @@
 
 #include "reason/diagnet_model.hpp"
 #include "reason/diagnet_weights.hpp"
+#include "reason/evidence.hpp"
 #include "rirf/degrade.hpp"
 #include "rirf/error.hpp"
 #include "rirf/file_io.hpp"
 #include "rirf/train.hpp"
 #include "train/photo_pool.hpp"
+#include "train/prefetcher.hpp"
 #include "train/train_util.hpp"
 
 namespace rirf {
@@ -24,7 +26,12 @@ namespace fs = std::filesystem;
 using train::fmt;
 
 struct Batch {
-  torch::Tensor images, presence, severity, severity_mask, blur_kind, airlight, airlight_mask;
+  torch::Tensor images, evidence, presence, severity, severity_mask, blur_kind, airlight, airlight_mask;
+
+  Batch to(const at::Device& device) const {
+    return {images.to(device),        evidence.to(device),  presence.to(device), severity.to(device),
+            severity_mask.to(device), blur_kind.to(device), airlight.to(device), airlight_mask.to(device)};
+  }
 };
 
 // A camera's ordinary processing, which must not count as damage: mild JPEG or slight softness.
@@ -69,6 +76,8 @@ Batch make_batch(const std::vector<at::Tensor>& clean, const std::vector<Degrada
     }
   }
   b.images = torch::cat(degraded, 0);
+  torch::NoGradGuard no_grad;
+  b.evidence = evidence::evidence_vector(b.images);  // measured here, in the data thread
   return b;
 }
 
@@ -94,9 +103,12 @@ struct Validation {
 Validation validate_on(DiagNet& net, const Batch& val) {
   torch::NoGradGuard no_grad;
   net->eval();
+  const at::Device device = net->parameters().front().device();  // the samples stay on the CPU
   std::vector<torch::Tensor> outs;
-  for (std::int64_t i = 0; i < val.images.size(0); i += 32)
-    outs.push_back(net->forward(val.images.slice(0, i, std::min<std::int64_t>(i + 32, val.images.size(0)))));
+  for (std::int64_t i = 0; i < val.images.size(0); i += 32) {
+    const std::int64_t end = std::min<std::int64_t>(i + 32, val.images.size(0));
+    outs.push_back(net->forward(val.images.slice(0, i, end).to(device), val.evidence.slice(0, i, end).to(device)).cpu());
+  }
   net->train();
   const auto out = torch::cat(outs, 0);
   const auto predicted = (out.slice(1, kPresenceOffset, kPresenceOffset + 6) > 0).to(torch::kFloat);
@@ -156,6 +168,7 @@ void ReasonerTrainOptions::validate() const {
   check(lr > 0 && lr < 1, "train: --lr must be in (0, 1)");
   check(clean_probability >= 0 && clean_probability <= 1, "train: clean probability must be in [0, 1]");
   distributed.validate();
+  compute.validate(distributed);
 }
 
 nlohmann::json ReasonerTrainOptions::to_json() const {
@@ -164,12 +177,13 @@ nlohmann::json ReasonerTrainOptions::to_json() const {
           {"lr", lr},               {"weight_decay", weight_decay}, {"warmup", warmup},
           {"log_every", log_every}, {"val_every", val_every}, {"checkpoint_every", checkpoint_every},
           {"clean_probability", clean_probability}, {"seed", seed}, {"threads", threads},
-          {"distributed", distributed.to_json()}};
+          {"compute", compute.to_json()}, {"distributed", distributed.to_json()}};
 }
 
 void train_reasoner(const ReasonerTrainOptions& options, const std::function<void(const std::string&)>& log) {
   options.validate();
   const fs::path out(options.out_dir);
+  const at::Device device = train::training_device(options.compute.device);
   train::set_threads(options.threads, options.distributed);
   torch::manual_seed(static_cast<std::uint64_t>(options.seed));  // initial weights
 
@@ -182,13 +196,14 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
   std::string fresh;
   if (initialise)
     for (const auto& name : init_diagnet_weights(net, options.init)) fresh += " " + name;
+  net->to(device);
   std::optional<Batch> val;
   if (main_rank && !options.val_dir.empty()) val = make_validation(PhotoPool({options.val_dir}, 256), 256);
 
   train::DataParallel ranks(options.distributed);
   const auto log_main = train::main_rank_log(ranks, log);
   train::open_run(ranks, options.distributed, options.out_dir, log);
-  log_main(fmt("training photos: %zu", pool.size()));
+  log_main(fmt("training photos: %zu; training on %s", pool.size(), device.str().c_str()));
   if (initialise)
     log("initialised from " + options.init + (fresh.empty() ? "" : "; new parameters:" + fresh));
   if (val) log(fmt("validation samples: %lld (256 px centre crops)", static_cast<long long>(val->images.size(0))));
@@ -223,29 +238,35 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
 
   SampleOptions sampling;
   sampling.clean_probability = options.clean_probability;
+  train::Prefetcher<Batch> batches(
+      [&](Rng& r) {
+        std::vector<at::Tensor> clean;
+        std::vector<DegradationPlan> plans;
+        for (int i = 0; i < options.batch; ++i) {
+          clean.push_back(camera_realism(pool.random_crop(r, options.crop), r));
+          plans.push_back(sample_plan(sampling, r));
+        }
+        return make_batch(clean, plans);
+      },
+      options.compute.data_workers, rng.state());
+  const train::RunClock clock(options.steps, options.compute.minutes);
   net->train();
   train::ProgressLine progress(step);
-  while (step < options.steps) {
-    std::vector<at::Tensor> clean;
-    std::vector<DegradationPlan> plans;
-    for (int i = 0; i < options.batch; ++i) {
-      clean.push_back(camera_realism(pool.random_crop(rng, options.crop), rng));
-      plans.push_back(sample_plan(sampling, rng));
-    }
-    const Batch batch = make_batch(clean, plans);
-    const double lr = train::cosine_learning_rate(options.lr, step, options.steps, options.warmup);
+  while (!clock.done(step)) {
+    const Batch batch = batches.next(rng).to(device);
+    const double lr = train::cosine_learning_rate(options.lr, clock.position(step), options.steps, options.warmup);
     train::set_learning_rate(optimizer, lr);
     optimizer.zero_grad();
-    const auto loss = loss_of(net->forward(batch.images), batch);
+    const auto loss = loss_of(net->forward(batch.images, batch.evidence), batch);
     loss.backward();
     ranks.average_gradients(net->parameters());
     torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
     optimizer.step();
     ++step;
     progress.add(loss.item<double>());
-    if (step % options.log_every == 0 || step == options.steps)
-      log_main(progress.take(step, options.steps, lr, ranks.take_reduce_ms()));
-    if (val && (step % options.val_every == 0 || step == options.steps)) {
+    const bool last = clock.done(step);
+    if (step % options.log_every == 0 || last) log_main(progress.take(step, options.steps, lr, ranks.take_reduce_ms()));
+    if (val && (step % options.val_every == 0 || last)) {
       const Validation v = validate_on(net, *val);
       log(fmt("validation at step %d: presence accuracy %.3f, macro-F1 %.3f, clean called clean %.1f%%, "
               "severity MAE %.2f",
@@ -257,7 +278,7 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
                               {"val_severity_mae", std::to_string(v.severity_mae)}});
       }
     }
-    if (step % options.checkpoint_every == 0 || step == options.steps) save_checkpoint();
+    if (step % options.checkpoint_every == 0 || last) save_checkpoint();
   }
   if (!main_rank) return;
   save_diagnet_weights(net, (out / "reasoner.safetensors").string(), {{"step", std::to_string(step)}});

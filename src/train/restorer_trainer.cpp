@@ -7,8 +7,6 @@
 // Loss: L1 or PSNR. AdamW (NAFNet's betas 0.9, 0.9), warm-up then cosine, EMA of the weights.
 #include <torch/torch.h>
 
-#include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <optional>
 
@@ -55,10 +53,8 @@ void RestorerTrainOptions::validate() const {
   check(keep_probability >= 0 && keep_probability <= 1, "train: keep probability must be in [0, 1]");
   check(single_probability >= 0 && single_probability <= 1, "train: --single must be in [0, 1]");
   check(loss == "l1" || loss == "psnr", "train: --loss must be l1 or psnr, got '" + loss + "'");
-  check(data_workers >= 0 && data_workers <= 256, "train: --data-workers must be in [0, 256]");
-  check(minutes >= 0, "train: --minutes must not be negative");
   distributed.validate();
-  check(device == "cpu" || distributed.world_size == 1, "train: --device " + device + " trains in one process");
+  compute.validate(distributed);
 }
 
 nlohmann::json RestorerTrainOptions::to_json() const {
@@ -68,14 +64,13 @@ nlohmann::json RestorerTrainOptions::to_json() const {
           {"log_every", log_every}, {"val_every", val_every}, {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every},
           {"clean_probability", clean_probability}, {"keep_probability", keep_probability},
           {"single_probability", single_probability}, {"loss", loss}, {"init", init}, {"seed", seed},
-          {"threads", threads}, {"device", device}, {"data_workers", data_workers}, {"minutes", minutes},
-          {"distributed", distributed.to_json()}};
+          {"threads", threads}, {"compute", compute.to_json()}, {"distributed", distributed.to_json()}};
 }
 
 void train_restorer(const RestorerTrainOptions& options, const std::function<void(const std::string&)>& log) {
   options.validate();
   const fs::path out(options.out_dir);
-  const at::Device device = train::training_device(options.device);
+  const at::Device device = train::training_device(options.compute.device);
   train::set_threads(options.threads, options.distributed);
   torch::manual_seed(static_cast<std::uint64_t>(options.seed));  // initial weights
 
@@ -139,23 +134,17 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
         if (!options.blind) b.condition = train::predicted_conditions(*reasoner, b.pairs);
         return b;
       },
-      options.data_workers, rng.state());
+      options.compute.data_workers, rng.state());
 
-  // Where the schedule is: the step, or with --minutes the share of the time spent if further.
-  const auto started = std::chrono::steady_clock::now();
-  const auto position = [&] {
-    if (options.minutes <= 0) return step;
-    const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() / 60.0;
-    return std::max(step, static_cast<int>(spent / options.minutes * options.steps));
-  };
+  const train::RunClock clock(options.steps, options.compute.minutes);
   net->train();
   train::ProgressLine progress(step);
-  while (position() < options.steps) {
+  while (!clock.done(step)) {
     const ConditionedPairs batch = batches.next(rng);
     const at::Tensor degraded = batch.pairs.degraded.to(device).contiguous(at::MemoryFormat::ChannelsLast);
     const at::Tensor target = batch.pairs.target.to(device);
     const at::Tensor condition = batch.condition.defined() ? batch.condition.to(device) : at::Tensor();
-    const double lr = train::cosine_learning_rate(options.lr, position(), options.steps, options.warmup);
+    const double lr = train::cosine_learning_rate(options.lr, clock.position(step), options.steps, options.warmup);
     train::set_learning_rate(optimizer, lr);
     optimizer.zero_grad();
     const at::Tensor restored = net->forward(degraded, condition);
@@ -172,7 +161,7 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
     train::update_ema(*ema, *net, options.ema_decay);
     ++step;
     progress.add(loss.item<double>());
-    const bool last = position() >= options.steps;
+    const bool last = clock.done(step);
     if (step % options.log_every == 0 || last)
       log_main(progress.take(step, options.steps, lr, ranks.take_reduce_ms()));
     if (val && (step % options.val_every == 0 || last)) validate_now();

@@ -116,4 +116,24 @@ at::Device training_device(const std::string& name) {
   return *device;
 }
 
+int RunClock::position(int step) const {
+  if (minutes_ <= 0) return step;
+  const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count() / 60.0;
+  return std::max(step, static_cast<int>(std::min(1.0, spent / minutes_) * steps_));
+}
+
 }  // namespace rirf::train
+
+namespace rirf {
+
+void ComputeOptions::validate(const DistributedOptions& distributed) const {
+  check(data_workers >= 0 && data_workers <= 256, "train: --data-workers must be in [0, 256]");
+  check(minutes >= 0, "train: --minutes must not be negative");
+  check(device == "cpu" || distributed.world_size == 1, "train: --device " + device + " trains in one process");
+}
+
+nlohmann::json ComputeOptions::to_json() const {
+  return {{"device", device}, {"data_workers", data_workers}, {"minutes", minutes}};
+}
+
+}  // namespace rirf

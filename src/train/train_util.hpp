@@ -42,6 +42,20 @@ inline void copy_parameters(torch::nn::Module& to, torch::nn::Module& from) { up
 // "cpu" or "cuda[:N]" as a device; Error for anything else or a GPU this libtorch cannot see.
 at::Device training_device(const std::string& name);
 
+// Where a run's schedule is: its step, or with a time budget (ComputeOptions::minutes) the
+// share of the time spent since the clock started, if that is further along.
+class RunClock {
+ public:
+  RunClock(int steps, double minutes) : steps_(steps), minutes_(minutes), start_(std::chrono::steady_clock::now()) {}
+  int position(int step) const;
+  bool done(int step) const { return position(step) >= steps_; }
+
+ private:
+  int steps_;
+  double minutes_;
+  std::chrono::steady_clock::time_point start_;
+};
+
 // 8-bit quantisation, as a degraded image would be stored.
 at::Tensor quantise(const at::Tensor& x);
 

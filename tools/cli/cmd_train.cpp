@@ -4,6 +4,7 @@
 //                     [--width --steps --batch --crop --lr --ema --init --loss --single --resume]
 // rirf train rl --restorer W --reasoner W --data DIR --out DIR [--val DIR --steps --group --atoms --sigma ...]
 // rirf train pack --data DIR [--data DIR] --out FILE.safetensors [--exclude NAME --max-side N --center --seed S]
+// Reasoner and restorer: [--device cpu|cuda --data-workers N --minutes M]
 // All: [--world-size N --rank R --master HOST:PORT --dist-timeout S] (or torchrun's/Slurm's variables)
 #include <CLI/CLI.hpp>
 
@@ -42,6 +43,16 @@ struct DistributedFlags {
   }
 };
 
+// --device/--data-workers/--minutes (docs/gpu-training.md).
+void add_compute_flags(CLI::App* cmd, ComputeOptions& c) {
+  cmd->add_option("--device", c.device, "cpu (default) or cuda[:N] (needs a libtorch built with CUDA)");
+  cmd->add_option("--data-workers", c.data_workers,
+                  "threads making batches ahead of the optimiser, each with its own data stream (default 0: none)")
+      ->check(CLI::Range(0, 256));
+  cmd->add_option("--minutes", c.minutes, "also stop after this many minutes; the schedule follows time or steps, whichever is ahead")
+      ->check(CLI::Range(0.0, 1e6));
+}
+
 }  // namespace
 
 void register_train(CLI::App& app) {
@@ -49,7 +60,7 @@ void register_train(CLI::App& app) {
   train->require_subcommand(1);
   auto o = std::make_shared<ReasonerTrainOptions>();
   CLI::App* cmd = train->add_subcommand("reasoner", "Train DiagNet, the reasoner, on synthetic degradations of clean photos");
-  cmd->add_option("--data", o->data_dirs, "folder(s) of clean photos, searched recursively")->required();
+  cmd->add_option("--data", o->data_dirs, "folder(s) of clean photos, searched recursively, or packs (`rirf train pack`)")->required();
   cmd->add_option("--out", o->out_dir, "run folder: config, checkpoints, weights")->required();
   cmd->add_option("--val", o->val_dir, "folder of clean validation photos (never training ones)");
   cmd->add_option("--exclude", o->exclude, "leave out training files with this name (no folder); repeatable");
@@ -64,6 +75,7 @@ void register_train(CLI::App& app) {
   cmd->add_option("--checkpoint-every", o->checkpoint_every, "checkpoint every N steps (default 250)")
       ->check(CLI::Range(1, 1'000'000));
   cmd->add_flag("--resume", o->resume, "continue from the checkpoint in --out");
+  add_compute_flags(cmd, o->compute);
   auto od = std::make_shared<DistributedFlags>();
   od->add_to(cmd);
   cmd->callback([o, od] {
@@ -96,12 +108,7 @@ void register_train(CLI::App& app) {
   rcmd->add_option("--checkpoint-every", r->checkpoint_every, "checkpoint every N steps (default 250)")
       ->check(CLI::Range(1, 1'000'000));
   rcmd->add_flag("--resume", r->resume, "continue from the checkpoint in --out");
-  rcmd->add_option("--device", r->device, "cpu (default) or cuda[:N] (needs a libtorch built with CUDA)");
-  rcmd->add_option("--data-workers", r->data_workers,
-                   "threads making batches ahead of the optimiser, each with its own data stream (default 0: none)")
-      ->check(CLI::Range(0, 256));
-  rcmd->add_option("--minutes", r->minutes, "also stop after this many minutes; the schedule follows time or steps, whichever is ahead")
-      ->check(CLI::Range(0.0, 1e6));
+  add_compute_flags(rcmd, r->compute);
   auto rd = std::make_shared<DistributedFlags>();
   rd->add_to(rcmd);
   rcmd->callback([r, rd] {
