@@ -248,7 +248,7 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
         }
         return make_batch(clean, plans);
       },
-      options.compute.data_workers, rng.state());
+      options.compute.data_workers, derive_seed(rng.state(), static_cast<std::uint64_t>(step)));  // a resumed run draws anew
   const train::RunClock clock(options.steps, options.compute.minutes);
   net->train();
   train::ProgressLine progress(step);

@@ -134,7 +134,7 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
         if (!options.blind) b.condition = train::predicted_conditions(*reasoner, b.pairs);
         return b;
       },
-      options.compute.data_workers, rng.state());
+      options.compute.data_workers, derive_seed(rng.state(), static_cast<std::uint64_t>(step)));  // a resumed run draws anew
 
   const train::RunClock clock(options.steps, options.compute.minutes);
   net->train();
