@@ -130,6 +130,8 @@ void ComputeOptions::validate(const DistributedOptions& distributed) const {
   check(data_workers >= 0 && data_workers <= 256, "train: --data-workers must be in [0, 256]");
   check(minutes >= 0, "train: --minutes must not be negative");
   check(device == "cpu" || distributed.world_size == 1, "train: --device " + device + " trains in one process");
+  // Ranks stopped by their own clocks would stop at different steps and wait on each other.
+  check(minutes == 0 || distributed.world_size == 1, "train: --minutes trains in one process");
 }
 
 nlohmann::json ComputeOptions::to_json() const {
