@@ -12,6 +12,12 @@
 namespace rirf {
 namespace {
 
+// Crop origins on the 8x8 grid (where a JPEG source's blocks are): centred, or random.
+std::int64_t centred_origin(std::int64_t extent, std::int64_t crop) { return (extent - crop) / 2 / 8 * 8; }
+std::int64_t random_origin(Rng& rng, std::int64_t extent, std::int64_t crop) {
+  return rng.integer(0, (extent - crop) / 8) * 8;
+}
+
 bool is_pack(const std::string& path) {
   std::error_code ec;
   return std::filesystem::is_regular_file(path, ec) && std::filesystem::path(path).extension() == ".safetensors";
@@ -57,8 +63,8 @@ PhotoPool::PhotoPool(const std::vector<std::string>& dirs, std::int64_t min_side
 
 at::Tensor PhotoPool::random_crop(Rng& rng, std::int64_t crop) const {
   const at::Tensor& photo = photos_[static_cast<std::size_t>(rng.integer(0, static_cast<std::int64_t>(photos_.size()) - 1))];
-  const std::int64_t top = rng.integer(0, (photo.size(1) - crop) / 8) * 8;
-  const std::int64_t left = rng.integer(0, (photo.size(2) - crop) / 8) * 8;
+  const std::int64_t top = random_origin(rng, photo.size(1), crop);
+  const std::int64_t left = random_origin(rng, photo.size(2), crop);
   at::Tensor x = photo.slice(1, top, top + crop).slice(2, left, left + crop).to(at::kFloat).div(255.0);
   if (rng.bernoulli(0.5)) x = x.flip({2});
   return x.unsqueeze(0).contiguous();
@@ -66,7 +72,7 @@ at::Tensor PhotoPool::random_crop(Rng& rng, std::int64_t crop) const {
 
 at::Tensor PhotoPool::center_crop(std::size_t index, std::int64_t crop) const {
   const at::Tensor& photo = photos_.at(index);
-  const std::int64_t top = (photo.size(1) - crop) / 2 / 8 * 8, left = (photo.size(2) - crop) / 2 / 8 * 8;
+  const std::int64_t top = centred_origin(photo.size(1), crop), left = centred_origin(photo.size(2), crop);
   return photo.slice(1, top, top + crop).slice(2, left, left + crop).to(at::kFloat).div(255.0).unsqueeze(0).contiguous();
 }
 
@@ -87,8 +93,8 @@ std::string pack_photos(const PackOptions& options) {
     const std::int64_t h = std::min(photo.size(1), options.max_side), w = std::min(photo.size(2), options.max_side);
     // The centred crop is PhotoPool::center_crop's, so a validation set made from the pack
     // is the one made from the folder.
-    const std::int64_t top = options.center ? (photo.size(1) - h) / 2 / 8 * 8 : rng.integer(0, (photo.size(1) - h) / 8) * 8;
-    const std::int64_t left = options.center ? (photo.size(2) - w) / 2 / 8 * 8 : rng.integer(0, (photo.size(2) - w) / 8) * 8;
+    const std::int64_t top = options.center ? centred_origin(photo.size(1), h) : random_origin(rng, photo.size(1), h);
+    const std::int64_t left = options.center ? centred_origin(photo.size(2), w) : random_origin(rng, photo.size(2), w);
     char name[32];
     std::snprintf(name, sizeof name, "photo_%06zu", i);
     file.tensors[name] = photo.slice(1, top, top + h).slice(2, left, left + w).contiguous();
