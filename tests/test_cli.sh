@@ -99,7 +99,9 @@ grep -q "validation at step 3" "$WORK/rpack.log" || fail "train restorer did not
 [ -s "$WORK/rrpack/reasoner.safetensors" ] || fail "train reasoner with data workers wrote no weights"
 R="$WORK/rrun/restorer.safetensors"
 "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rinit" --reasoner "$W" --init "$R" --loss psnr \
-  --single 0.5 --steps 1 --batch 2 --crop 32 --width 4 >/dev/null 2>&1 || fail "train restorer --init --loss psnr --single"
+  --single 0.5 --type-weight noise=3 --type-weight jpeg=0 --steps 1 --batch 2 --crop 32 --width 4 >/dev/null 2>&1 \
+  || fail "train restorer --init --loss psnr --single --type-weight"
+grep -q '"noise": 3' "$WORK/rinit/config.json" || fail "train restorer config lacks the type weights"
 "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$SRC/tests/data/golden" --val "$WORK/clean" --val-crop 32 \
   --out "$WORK/rl" --steps 2 --batch 2 --crop 32 --group 3 --atoms 8 --val-every 2 >"$WORK/rl.log" 2>&1 || fail "train rl: $(tail -3 "$WORK/rl.log")"
 [ -s "$WORK/rl/rl.safetensors" ] || fail "train rl wrote no rl.safetensors"
@@ -172,6 +174,8 @@ expect_error "diagnose empty folder" "$D" -- "$RIRF" diagnose "$WORK/empty" --ba
 expect_error "train no data" "$WORK/run2" -- "$RIRF" train reasoner --data "$WORK/empty" --out "$WORK/run2" --steps 1
 expect_error "train bad crop" "$WORK/run3" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run3" --crop 33
 expect_error "train init missing file" "$WORK/run6" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run6" --init "$WORK/nope.safetensors"
+expect_error "train bad type weight" "$WORK/run9" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/run9" --blind --type-weight noise=-1
+expect_error "train unknown type weight" "$WORK/run9" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/run9" --blind --type-weight fog=2
 expect_error "train init not weights" "$WORK/run7" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run7" --init "$IMG"
 expect_error "train resume without checkpoint" "" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run4" --resume --steps 2
 R_OUT="$WORK/out/ro.png"

@@ -295,6 +295,40 @@ TEST(Engine, SampledPlansAreCompositeAndPhysicallyOrdered) {
   EXPECT_TRUE(rirf::sample_plan(clean, rng).steps.empty());
 }
 
+TEST(Engine, TypeWeightsSteerTheDrawAndEqualWeightsKeepTheStream) {
+  rirf::SampleOptions single;
+  single.max_count = 1;
+  rirf::SampleOptions scaled = single;  // equal weights, whatever their value: the old stream
+  scaled.type_weights.fill(2.5);
+  rirf::Rng a(5), b(5);
+  for (int i = 0; i < 50; ++i)
+    EXPECT_EQ(rirf::sample_plan(single, a).steps[0].type, rirf::sample_plan(scaled, b).steps[0].type);
+
+  rirf::SampleOptions weighted;  // noise 5 : 1 : 1 : 1 : 1 : 0 over composites of 1-3 types
+  weighted.type_weights = {5, 1, 1, 1, 1, 0};
+  rirf::Rng rng(9);
+  int noise_first_single = 0, singles = 0, noise = 0, jpeg = 0;
+  const int n = 3000;
+  for (int i = 0; i < n; ++i) {
+    const auto plan = rirf::sample_plan(weighted, rng);
+    ASSERT_GE(plan.steps.size(), 1u);
+    for (const auto& s : plan.steps) {
+      noise += s.type == rirf::DegradationType::noise;
+      jpeg += s.type == rirf::DegradationType::jpeg;
+    }
+    if (plan.steps.size() == 1) ++singles, noise_first_single += plan.steps[0].type == rirf::DegradationType::noise;
+  }
+  EXPECT_EQ(jpeg, 0);
+  EXPECT_NEAR(static_cast<double>(noise_first_single) / singles, 5.0 / 9.0, 0.05);
+  EXPECT_GT(noise, n * 2 / 3);
+
+  rirf::SampleOptions none;
+  none.type_weights.fill(0);
+  EXPECT_THROW(rirf::sample_plan(none, rng), rirf::Error);
+  none.type_weights[0] = -1;
+  EXPECT_THROW(rirf::sample_plan(none, rng), rirf::Error);
+}
+
 TEST(Engine, OddSizesAndBatchesWork) {
   for (auto [h, w] : {std::pair<int, int>{7, 9}, {13, 5}, {1, 1}}) {
     const at::Tensor x = at::rand({2, 3, h, w});

@@ -103,10 +103,13 @@ struct SampleOptions {
   double min_severity = 10.0;
   double max_severity = 90.0;
   double clean_probability = 0.0;  // chance of an empty plan (a clean sample)
+  // Relative chance of each type (indexed by DegradationType) to be drawn, without replacement;
+  // all equal: uniform, with the same random stream as before weights existed.
+  std::array<double, kNumDegradationTypes> type_weights{1, 1, 1, 1, 1, 1};
   void validate() const;
 };
 
-// Picks 1..3 distinct types, severities uniform in range, sorted into physical order.
+// Picks 1..3 distinct types (by type_weights), severities uniform in range, sorted into physical order.
 DegradationPlan sample_plan(const SampleOptions& options, Rng& rng);
 
 // Sorts steps into the physical order (scene, camera, encoding).

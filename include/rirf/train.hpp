@@ -3,10 +3,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
+
+#include "rirf/degradation.hpp"
 
 namespace rirf {
 
@@ -103,6 +106,9 @@ struct RestorerTrainOptions {
   double keep_probability = 0.1;   // samples that ask the network to keep some present types
   // Chance that a degraded sample is forced to one type (on top of the 1-3 uniform draw).
   double single_probability = 0.0;
+  // Relative chance of each type in the drawn plans (indexed by DegradationType; default equal),
+  // e.g. more noise for a denoising-heavy use.
+  std::array<double, kNumDegradationTypes> type_weights{1, 1, 1, 1, 1, 1};
   std::string loss = "l1";  // "l1", or "psnr": mean over the batch of each sample's log MSE
   std::uint64_t seed = 1;
   bool resume = false;

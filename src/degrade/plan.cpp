@@ -185,6 +185,13 @@ void SampleOptions::validate() const {
         "sample: severity range [" + num(min_severity) + ", " + num(max_severity) + "] is invalid");
   check(clean_probability >= 0 && clean_probability <= 1,
         "sample: clean_probability must be in [0, 1], got " + num(clean_probability));
+  for (auto type : all_degradation_types()) {
+    const double w = type_weights[static_cast<int>(type)];
+    check(std::isfinite(w) && w >= 0 && w <= 1000,
+          std::string("sample: weight of ") + type_name(type) + " must be in [0, 1000], got " + num(w));
+  }
+  check(std::any_of(type_weights.begin(), type_weights.end(), [](double w) { return w > 0; }),
+        "sample: at least one type needs a positive weight");
 }
 
 DegradationPlan sample_plan(const SampleOptions& options, Rng& rng) {
@@ -196,8 +203,20 @@ DegradationPlan sample_plan(const SampleOptions& options, Rng& rng) {
   pool.erase(std::unique(pool.begin(), pool.end()), pool.end());
   const auto count = std::min<std::int64_t>(rng.integer(options.min_count, options.max_count),
                                             static_cast<std::int64_t>(pool.size()));
+  const auto weight = [&](DegradationType t) { return options.type_weights[static_cast<int>(t)]; };
+  const bool uniform = std::all_of(pool.begin(), pool.end(), [&](auto t) { return weight(t) == weight(pool[0]) && weight(t) > 0; });
   for (std::int64_t i = 0; i < count; ++i) {  // partial Fisher-Yates: `count` distinct types
-    const auto j = rng.integer(i, static_cast<std::int64_t>(pool.size()) - 1);
+    auto j = i;
+    if (uniform) {
+      j = rng.integer(i, static_cast<std::int64_t>(pool.size()) - 1);
+    } else {  // the next type in proportion to its weight among those left
+      double left = 0;
+      for (auto k = i; k < static_cast<std::int64_t>(pool.size()); ++k) left += weight(pool[k]);
+      if (left <= 0) break;  // only zero-weight types remain
+      double u = rng.uniform(0.0, left);
+      for (j = i; j + 1 < static_cast<std::int64_t>(pool.size()) && u >= weight(pool[j]); ++j) u -= weight(pool[j]);
+      while (weight(pool[j]) <= 0 && j > i) --j;  // rounding ran past the last weighted type
+    }
     std::swap(pool[i], pool[j]);
     plan.steps.push_back(make_step(pool[i], rng.uniform(options.min_severity, options.max_severity), rng));
   }

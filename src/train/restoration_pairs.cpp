@@ -25,6 +25,7 @@ Pairs draw_pairs(const PhotoPool& pool, Rng& rng, int count, std::int64_t crop, 
   SampleOptions mixed, single;
   mixed.clean_probability = sampling.clean_probability;
   single.max_count = 1;
+  mixed.type_weights = single.type_weights = sampling.type_weights;
   std::vector<at::Tensor> degraded, target;
   Pairs pairs;
   for (int i = 0; i < count; ++i) {

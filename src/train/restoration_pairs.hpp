@@ -4,11 +4,13 @@
 
 #include <ATen/ATen.h>
 
+#include <array>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "restore/condition.hpp"
+#include "rirf/degradation.hpp"
 #include "rirf/rng.hpp"
 #include "train/photo_pool.hpp"
 
@@ -29,6 +31,7 @@ struct PairSampling {
   double clean_probability = 0.1;   // clean inputs must come back unchanged
   double keep_probability = 0.1;    // samples that ask the network to keep some present types
   double single_probability = 0.0;  // extra chance of exactly one type (on top of the 1-3 draw)
+  std::array<double, kNumDegradationTypes> type_weights{1, 1, 1, 1, 1, 1};  // SampleOptions::type_weights
 };
 
 // `count` random crops of `pool`, each degraded by a sampled plan. A sample that keeps some

@@ -36,6 +36,12 @@ struct ConditionedPairs {
   at::Tensor condition;
 };
 
+nlohmann::json type_weights_json(const std::array<double, kNumDegradationTypes>& weights) {
+  nlohmann::json j = nlohmann::json::object();
+  for (auto type : all_degradation_types()) j[type_name(type)] = weights[static_cast<int>(type)];
+  return j;
+}
+
 }  // namespace
 
 void RestorerTrainOptions::validate() const {
@@ -53,6 +59,9 @@ void RestorerTrainOptions::validate() const {
   check(keep_probability >= 0 && keep_probability <= 1, "train: keep probability must be in [0, 1]");
   check(single_probability >= 0 && single_probability <= 1, "train: --single must be in [0, 1]");
   check(loss == "l1" || loss == "psnr", "train: --loss must be l1 or psnr, got '" + loss + "'");
+  SampleOptions weighted;
+  weighted.type_weights = type_weights;
+  weighted.validate();
   distributed.validate();
   compute.validate(distributed);
 }
@@ -63,8 +72,8 @@ nlohmann::json RestorerTrainOptions::to_json() const {
           {"crop", crop}, {"lr", lr}, {"weight_decay", weight_decay}, {"warmup", warmup}, {"ema_decay", ema_decay},
           {"log_every", log_every}, {"val_every", val_every}, {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every},
           {"clean_probability", clean_probability}, {"keep_probability", keep_probability},
-          {"single_probability", single_probability}, {"loss", loss}, {"init", init}, {"seed", seed},
-          {"threads", threads}, {"compute", compute.to_json()}, {"distributed", distributed.to_json()}};
+          {"single_probability", single_probability}, {"type_weights", type_weights_json(type_weights)},
+          {"loss", loss}, {"init", init}, {"seed", seed}, {"threads", threads}, {"compute", compute.to_json()}, {"distributed", distributed.to_json()}};
 }
 
 void train_restorer(const RestorerTrainOptions& options, const std::function<void(const std::string&)>& log) {
@@ -128,6 +137,7 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
   sampling.clean_probability = options.clean_probability;
   sampling.keep_probability = options.keep_probability;
   sampling.single_probability = options.single_probability;
+  sampling.type_weights = options.type_weights;
   train::Prefetcher<ConditionedPairs> batches(
       [&](Rng& r) {
         ConditionedPairs b{train::draw_pairs(pool, r, options.batch, options.crop, sampling), {}};

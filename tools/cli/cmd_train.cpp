@@ -1,23 +1,42 @@
 // rirf train reasoner --data DIR [--data DIR] --out DIR [--val DIR] [--exclude NAME] [--init FILE]
 //                     [--steps --batch --crop --resume]
 // rirf train restorer --data DIR [--data DIR] --out DIR (--reasoner FILE | --blind) [--val DIR]
-//                     [--width --steps --batch --crop --lr --ema --init --loss --single --resume]
+//                     [--width --steps --batch --crop --lr --ema --init --loss --single --type-weight T=W --resume]
 // rirf train rl --restorer W --reasoner W --data DIR --out DIR [--val DIR --steps --group --atoms --sigma ...]
 // rirf train pack --data DIR [--data DIR] --out FILE.safetensors [--exclude NAME --max-side N --center --seed S]
 // Reasoner and restorer: [--device cpu|cuda --data-workers N --minutes M]
 // All: [--world-size N --rank R --master HOST:PORT --dist-timeout S] (or torchrun's/Slurm's variables)
 #include <CLI/CLI.hpp>
 
+#include <array>
 #include <cstdlib>
 #include <memory>
 #include <optional>
 
 #include "commands.hpp"
 #include "log.hpp"
+#include "rirf/degradation.hpp"
+#include "rirf/error.hpp"
 #include "rirf/train.hpp"
 
 namespace rirf::cli {
 namespace {
+
+// "TYPE=W" from --type-weight into the weight of TYPE; bad text gets an error naming the flag.
+void apply_type_weight(const std::string& item, std::array<double, kNumDegradationTypes>& weights) {
+  const auto eq = item.find('=');
+  if (eq == std::string::npos) throw Error("train: --type-weight must be TYPE=W, got '" + item + "'");
+  const DegradationType type = type_from_name(item.substr(0, eq));
+  std::size_t used = 0;
+  double w = -1;
+  try {
+    w = std::stod(item.substr(eq + 1), &used);
+  } catch (const std::exception&) {
+  }
+  if (used == 0 || used != item.size() - eq - 1 || !(w >= 0 && w <= 1000))
+    throw Error("train: --type-weight " + item + ": the weight must be a number in [0, 1000]");
+  weights[static_cast<int>(type)] = w;
+}
 
 // --world-size/--rank/--master/--dist-timeout, each overriding what the environment says
 // (torchrun's or Slurm's variables), resolved when the command runs.
@@ -84,6 +103,7 @@ void register_train(CLI::App& app) {
   });
 
   auto r = std::make_shared<RestorerTrainOptions>();
+  auto type_weights = std::make_shared<std::vector<std::string>>();
   CLI::App* rcmd = train->add_subcommand("restorer", "Train RestorerNet (or its blind twin) on synthetic degradations of clean photos");
   rcmd->add_option("--data", r->data_dirs, "folder(s) of clean photos, searched recursively, or packs (`rirf train pack`)")->required();
   rcmd->add_option("--out", r->out_dir, "run folder: config, checkpoints, weights")->required();
@@ -96,6 +116,8 @@ void register_train(CLI::App& app) {
   rcmd->add_option("--loss", r->loss, "l1 (default) or psnr (each sample's log MSE)");
   rcmd->add_option("--single", r->single_probability,
                    "chance that a degraded sample has exactly one type, on top of the uniform 1-3 (default 0)");
+  rcmd->add_option("--type-weight", *type_weights,
+                   "TYPE=W: relative chance of TYPE in the drawn plans (default 1 each); repeatable, e.g. noise=3");
   rcmd->add_option("--width", r->width, "channels at full resolution (default 16)")->check(CLI::Range(4, 256));
   rcmd->add_option("--steps", r->steps, "optimiser steps (default 20000)")->check(CLI::Range(1, 10'000'000));
   rcmd->add_option("--batch", r->batch, "crops per step (default 8)")->check(CLI::Range(1, 4096));
@@ -111,8 +133,9 @@ void register_train(CLI::App& app) {
   add_compute_flags(rcmd, r->compute);
   auto rd = std::make_shared<DistributedFlags>();
   rd->add_to(rcmd);
-  rcmd->callback([r, rd] {
+  rcmd->callback([r, rd, type_weights] {
     r->distributed = rd->resolve();
+    for (const auto& item : *type_weights) apply_type_weight(item, r->type_weights);
     train_restorer(*r, [](const std::string& line) { log_line(line); });
   });
 
