@@ -108,6 +108,9 @@ grep -q '"noise": 3' "$WORK/rinit/config.json" || fail "train restorer config la
 grep -q "residual severity" "$WORK/rl.log" || fail "train rl logged no residual severity"
 "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$SRC/tests/data/golden" --out "$WORK/rl" --steps 3 --batch 2 \
   --crop 32 --group 3 --atoms 8 --resume 2>&1 | grep -q "resumed at step 2" || fail "train rl --resume"
+"$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$WORK/pack.safetensors" --out "$WORK/rlw" --steps 2 --batch 2 \
+  --crop 32 --group 3 --atoms 8 --data-workers 2 --minutes 5 >"$WORK/rlw.log" 2>&1 || fail "train rl with data workers: $(tail -3 "$WORK/rlw.log")"
+[ -s "$WORK/rlw/rl.safetensors" ] || fail "train rl with data workers wrote no weights"
 "$RIRF" restore "$IMG" -o "$WORK/out/rl.png" --reasoner "$W" --weights "$WORK/rl/rl.safetensors" >/dev/null || fail "restore with RL weights"
 "$RIRF" restore "$IMG" -o "$WORK/out/r.png" --reasoner "$W" --weights "$R" --diagnosis-out "$WORK/out/r.jsonl" \
   --sheet "$WORK/out/sheet.png" >"$WORK/restore.txt" || fail "restore"

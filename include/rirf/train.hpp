@@ -158,6 +158,7 @@ struct RlTrainOptions {
   std::uint64_t seed = 1;
   bool resume = false;
   int threads = 0;  // 0: all cores
+  ComputeOptions compute;
   DistributedOptions distributed;
 
   void validate() const;

@@ -41,12 +41,12 @@ Exploration explore(const at::Tensor& mean, int group, int atoms, double sigma, 
   std::vector<at::Tensor> per_sample;
   for (std::int64_t i = 0; i < b; ++i) per_sample.push_back(random_dct_atoms(h, w, atoms, rng));
   Exploration e;
-  e.atoms = torch::stack(per_sample);  // [B, K, h, w]
+  e.atoms = torch::stack(per_sample).to(mean.device());  // [B, K, h, w]
   const auto k = e.atoms.size(1);
   // z from the run's own stream, so that a resumed or repeated run explores the same way.
   std::vector<float> z(static_cast<std::size_t>(b * group * c * k));
   for (auto& v : z) v = static_cast<float>(rng.normal());
-  const at::Tensor coefficients = torch::from_blob(z.data(), {b, group * c, k}, torch::kFloat).clone();
+  const at::Tensor coefficients = torch::from_blob(z.data(), {b, group * c, k}, torch::kFloat).to(mean.device());
   const at::Tensor offsets = torch::bmm(coefficients, e.atoms.reshape({b, k, -1})).reshape({b, group, c, h, w});
   e.samples = mean.detach().unsqueeze(1) + sigma * offsets;
   e.old_log_prob = log_prob(mean.detach(), e, sigma);

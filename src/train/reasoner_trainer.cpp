@@ -251,7 +251,7 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
       options.compute.data_workers, derive_seed(rng.state(), static_cast<std::uint64_t>(step)));  // a resumed run draws anew
   const train::RunClock clock(options.steps, options.compute.minutes);
   net->train();
-  train::ProgressLine progress(step);
+  train::ProgressLine progress(step, &clock);
   while (!clock.done(step)) {
     const Batch batch = batches.next(rng).to(device);
     const double lr = train::cosine_learning_rate(options.lr, clock.position(step), options.steps, options.warmup);

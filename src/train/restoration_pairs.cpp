@@ -45,6 +45,13 @@ Pairs draw_pairs(const PhotoPool& pool, Rng& rng, int count, std::int64_t crop, 
   return pairs;
 }
 
+ConditionedPairs draw_conditioned_pairs(const PhotoPool& pool, Rng& rng, int count, std::int64_t crop,
+                                        const PairSampling& sampling, DiagNetImpl* reasoner) {
+  ConditionedPairs b{draw_pairs(pool, rng, count, crop, sampling), {}};
+  if (reasoner) b.condition = predicted_conditions(*reasoner, b.pairs);
+  return b;
+}
+
 Pairs make_validation(const PhotoPool& pool, std::int64_t crop) {
   std::vector<at::Tensor> degraded, target;
   Pairs p;

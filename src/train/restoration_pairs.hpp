@@ -39,6 +39,14 @@ struct PairSampling {
 // rain pattern is the one in the input).
 Pairs draw_pairs(const PhotoPool& pool, Rng& rng, int count, std::int64_t crop, const PairSampling& sampling);
 
+// A training batch and the reasoner's condition of it (undefined without a reasoner: the blind twin).
+struct ConditionedPairs {
+  Pairs pairs;
+  at::Tensor condition;
+};
+ConditionedPairs draw_conditioned_pairs(const PhotoPool& pool, Rng& rng, int count, std::int64_t crop,
+                                        const PairSampling& sampling, DiagNetImpl* reasoner);
+
 // The fixed validation set: centre crops of the validation photos, each clean, at noise
 // severity 45 (sigma 25), every other single type at severity 50, and one 2-3-type composite.
 Pairs make_validation(const PhotoPool& pool, std::int64_t crop);

@@ -28,13 +28,8 @@ namespace rirf {
 namespace {
 namespace fs = std::filesystem;
 using train::fmt;
+using train::ConditionedPairs;
 using train::Pairs;
-
-// A training batch and the reasoner's condition of it (undefined for the blind twin).
-struct ConditionedPairs {
-  Pairs pairs;
-  at::Tensor condition;
-};
 
 nlohmann::json type_weights_json(const std::array<double, kNumDegradationTypes>& weights) {
   nlohmann::json j = nlohmann::json::object();
@@ -140,15 +135,14 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
   sampling.type_weights = options.type_weights;
   train::Prefetcher<ConditionedPairs> batches(
       [&](Rng& r) {
-        ConditionedPairs b{train::draw_pairs(pool, r, options.batch, options.crop, sampling), {}};
-        if (!options.blind) b.condition = train::predicted_conditions(*reasoner, b.pairs);
-        return b;
+        return train::draw_conditioned_pairs(pool, r, options.batch, options.crop, sampling,
+                                             options.blind ? nullptr : reasoner.get());
       },
       options.compute.data_workers, derive_seed(rng.state(), static_cast<std::uint64_t>(step)));  // a resumed run draws anew
 
   const train::RunClock clock(options.steps, options.compute.minutes);
   net->train();
-  train::ProgressLine progress(step);
+  train::ProgressLine progress(step, &clock);
   while (!clock.done(step)) {
     const ConditionedPairs batch = batches.next(rng);
     const at::Tensor degraded = batch.pairs.degraded.to(device).contiguous(at::MemoryFormat::ChannelsLast);

@@ -22,6 +22,7 @@
 #include "rirf/train.hpp"
 #include "train/grpo.hpp"
 #include "train/photo_pool.hpp"
+#include "train/prefetcher.hpp"
 #include "train/restoration_pairs.hpp"
 #include "train/restorer_run.hpp"
 #include "train/train_util.hpp"
@@ -58,6 +59,7 @@ void RlTrainOptions::validate() const {
   check(clean_probability >= 0 && clean_probability <= 1 && single_probability >= 0 && single_probability <= 1,
         "train rl: probabilities must be in [0, 1]");
   distributed.validate();
+  compute.validate(distributed);
 }
 
 nlohmann::json RlTrainOptions::to_json() const {
@@ -68,12 +70,13 @@ nlohmann::json RlTrainOptions::to_json() const {
           {"warmup", warmup}, {"ema_decay", ema_decay}, {"log_every", log_every}, {"val_every", val_every},
           {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every}, {"clean_probability", clean_probability},
           {"single_probability", single_probability}, {"seed", seed}, {"threads", threads},
-          {"distributed", distributed.to_json()}};
+          {"compute", compute.to_json()}, {"distributed", distributed.to_json()}};
 }
 
 void train_rl(const RlTrainOptions& options, const std::function<void(const std::string&)>& log) {
   options.validate();
   const fs::path out(options.out_dir);
+  const at::Device device = train::training_device(options.compute.device);
   train::set_threads(options.threads, options.distributed);
 
   // Bad data or weights fail before anything is written, on every rank before it joins.
@@ -88,6 +91,11 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
   const RestorerNetOptions net_options = reference->options();
   RestorerNet net(net_options), ema(net_options);
   train::copy_parameters(*net, *reference);
+  // The restorers train on the device; the reasoner stays on the CPU, where the data workers
+  // condition their batches with it and where its evidence is measured anyway.
+  reference->to(device);
+  net->to(device);
+  ema->to(device);
   const bool main_rank = options.distributed.rank == 0;
   std::optional<train::Pairs> val;
   if (main_rank && !options.val_dir.empty())
@@ -123,14 +131,21 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
   train::PairSampling sampling;
   sampling.clean_probability = options.clean_probability;
   sampling.single_probability = options.single_probability;
+  train::Prefetcher<train::ConditionedPairs> batches(
+      [&](Rng& r) {
+        return train::draw_conditioned_pairs(pool, r, options.batch, options.crop, sampling, reasoner.get());
+      },
+      options.compute.data_workers, derive_seed(rng.state(), static_cast<std::uint64_t>(step)));
+  const train::RunClock clock(options.steps, options.compute.minutes);
   net->train();
-  const train::ProgressLine progress(step);  // only its rate: the RL line has its own fields
+  const train::ProgressLine progress(step, &clock);  // only its rate: the RL line has its own fields
   double sum_reward = 0, sum_spread = 0, sum_kl = 0, sum_severity = 0, sum_l1 = 0;
   int logged = 0;
-  while (step < options.steps) {
-    const train::Pairs batch = train::draw_pairs(pool, rng, options.batch, options.crop, sampling);
-    const at::Tensor condition = train::predicted_conditions(*reasoner, batch);
-    const at::Tensor x = batch.degraded.contiguous(at::MemoryFormat::ChannelsLast);
+  while (!clock.done(step)) {
+    const train::ConditionedPairs batch = batches.next(rng);
+    const at::Tensor condition = batch.condition.to(device);
+    const at::Tensor x = batch.pairs.degraded.to(device).contiguous(at::MemoryFormat::ChannelsLast);
+    const at::Tensor target = batch.pairs.target.to(device);
     at::Tensor reference_mean, mean_old;
     {
       torch::NoGradGuard no_grad;
@@ -141,12 +156,12 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
     // Rewards of every sample: what the frozen reasoner still sees, and closeness to the truth.
     const auto b = mean_old.size(0), g = static_cast<std::int64_t>(options.group);
     const at::Tensor samples = e.samples.reshape({b * g, 3, options.crop, options.crop}).clamp(0, 1);
-    const at::Tensor severity = train::residual_severity(*reasoner, samples).reshape({b, g});
-    const at::Tensor truth = batch.target.unsqueeze(1).expand({b, g, 3, options.crop, options.crop}).reshape(samples.sizes());
+    const at::Tensor severity = train::residual_severity(*reasoner, samples.to(at::kCPU)).to(device).reshape({b, g});
+    const at::Tensor truth = target.unsqueeze(1).expand({b, g, 3, options.crop, options.crop}).reshape(samples.sizes());
     const at::Tensor rewards = -severity / 100.0 + options.fidelity * psnr_per_image(samples, truth).reshape({b, g}) / 10.0;
     const at::Tensor advantages = train::group_advantages(rewards);
 
-    const double lr = train::cosine_learning_rate(options.lr, step, options.steps, options.warmup);
+    const double lr = train::cosine_learning_rate(options.lr, clock.position(step), options.steps, options.warmup);
     train::set_learning_rate(optimizer, lr);
     double kl_value = 0, l1_value = 0;
     for (int epoch = 0; epoch < options.epochs; ++epoch) {
@@ -155,7 +170,7 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
       const at::Tensor policy = train::clipped_policy_loss(train::log_prob(mean, e, options.sigma), e.old_log_prob,
                                                            advantages, options.clip);
       const at::Tensor kl = train::policy_kl(mean, reference_mean, e.atoms, options.sigma);
-      const at::Tensor l1 = torch::l1_loss(mean, batch.target);
+      const at::Tensor l1 = torch::l1_loss(mean, target);
       (policy + options.kl * kl + options.supervised * l1).backward();
       ranks.average_gradients(net->parameters());
       torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
@@ -171,7 +186,8 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
     sum_kl += kl_value;
     sum_l1 += l1_value;
     ++logged;
-    if (step % options.log_every == 0 || step == options.steps) {
+    const bool last = clock.done(step);
+    if (step % options.log_every == 0 || last) {
       log_main(fmt("step %d/%d  reward %.3f  spread %.4f  residual severity %.1f  KL %.4f  L1 %.4f  lr %.2e  ", step,
                    options.steps, sum_reward / logged, sum_spread / logged, sum_severity / logged, sum_kl / logged,
                    sum_l1 / logged, lr) +
@@ -179,8 +195,8 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
       sum_reward = sum_spread = sum_kl = sum_severity = sum_l1 = 0;
       logged = 0;
     }
-    if (val && (step % options.val_every == 0 || step == options.steps)) validate_now(ema, "EMA weights");
-    if (step % options.checkpoint_every == 0 || step == options.steps) save_checkpoint();
+    if (val && (step % options.val_every == 0 || last)) validate_now(ema, "EMA weights");
+    if (step % options.checkpoint_every == 0 || last) save_checkpoint();
   }
   if (!main_rank) return;
   save_restorer_net(ema, (out / "rl.safetensors").string(), {{"step", std::to_string(step)}, {"stage", "rl"}});

@@ -5,6 +5,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -93,7 +94,9 @@ at::Tensor quantise(const at::Tensor& x) { return (x.clamp(0, 1) * 255.0).round(
 std::string ProgressLine::rate(int step, int steps) const {
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double per_second = (step - first_) / std::max(elapsed, 1e-9);
-  return fmt("%.2f steps/s  eta %.0f min", per_second, (steps - step) / std::max(per_second, 1e-9) / 60.0);
+  double eta = (steps - step) / std::max(per_second, 1e-9) / 60.0;
+  if (clock_) eta = std::min(eta, clock_->minutes_left());
+  return fmt("%.2f steps/s  eta %.0f min", per_second, eta);
 }
 
 std::string ProgressLine::take(int step, int steps, double lr, double reduce_ms) {
@@ -120,6 +123,11 @@ int RunClock::position(int step) const {
   if (minutes_ <= 0) return step;
   const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count() / 60.0;
   return std::max(step, static_cast<int>(std::min(1.0, spent / minutes_) * steps_));
+}
+
+double RunClock::minutes_left() const {
+  if (minutes_ <= 0) return std::numeric_limits<double>::infinity();
+  return std::max(0.0, minutes_ - std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count() / 60.0);
 }
 
 }  // namespace rirf::train

@@ -49,6 +49,8 @@ class RunClock {
   RunClock(int steps, double minutes) : steps_(steps), minutes_(minutes), start_(std::chrono::steady_clock::now()) {}
   int position(int step) const;
   bool done(int step) const { return position(step) >= steps_; }
+  // Minutes until the time limit; infinity without one.
+  double minutes_left() const;
 
  private:
   int steps_;
@@ -62,7 +64,9 @@ at::Tensor quantise(const at::Tensor& x);
 // "step 120/6000  loss 0.1234  lr 1.00e-03  4.21 steps/s  eta 23 min"
 class ProgressLine {
  public:
-  explicit ProgressLine(int first_step) : first_(first_step), start_(std::chrono::steady_clock::now()) {}
+  // With a clock, the eta is also bounded by its time limit (a --minutes run).
+  explicit ProgressLine(int first_step, const RunClock* clock = nullptr)
+      : first_(first_step), clock_(clock), start_(std::chrono::steady_clock::now()) {}
   void add(double loss) { running_ += loss, ++count_; }
   // Resets the running loss. reduce_ms > 0 adds the gradient all-reduce's mean time per step.
   std::string take(int step, int steps, double lr, double reduce_ms = 0);
@@ -71,6 +75,7 @@ class ProgressLine {
 
  private:
   int first_;
+  const RunClock* clock_;
   std::chrono::steady_clock::time_point start_;
   double running_ = 0;
   int count_ = 0;

@@ -4,7 +4,7 @@
 //                     [--width --steps --batch --crop --lr --ema --init --loss --single --type-weight T=W --resume]
 // rirf train rl --restorer W --reasoner W --data DIR --out DIR [--val DIR --steps --group --atoms --sigma ...]
 // rirf train pack --data DIR [--data DIR] --out FILE.safetensors [--exclude NAME --max-side N --center --seed S]
-// Reasoner and restorer: [--device cpu|cuda --data-workers N --minutes M]
+// Reasoner, restorer and rl: [--device cpu|cuda --data-workers N --minutes M]
 // All: [--world-size N --rank R --master HOST:PORT --dist-timeout S] (or torchrun's/Slurm's variables)
 #include <CLI/CLI.hpp>
 
@@ -182,6 +182,7 @@ void register_train(CLI::App& app) {
   lcmd->add_option("--checkpoint-every", l->checkpoint_every, "checkpoint every N steps (default 100)")
       ->check(CLI::Range(1, 1'000'000));
   lcmd->add_flag("--resume", l->resume, "continue from the checkpoint in --out");
+  add_compute_flags(lcmd, l->compute);
   auto ld = std::make_shared<DistributedFlags>();
   ld->add_to(lcmd);
   lcmd->callback([l, ld] {
