@@ -95,8 +95,9 @@ grep -q "validation at step 2" "$WORK/rtrain.log" || fail "train restorer did no
 grep -q "training photos: 8; training on cpu" "$WORK/rpack.log" || fail "train restorer did not read the pack"
 grep -q "validation at step 3" "$WORK/rpack.log" || fail "train restorer did not validate on the packed photos"
 "$RIRF" train reasoner --data "$WORK/pack.safetensors" --out "$WORK/rrpack" --steps 3 --batch 2 --crop 32 \
-  --data-workers 2 --minutes 5 >"$WORK/rrpack.log" 2>&1 || fail "train reasoner with data workers: $(tail -3 "$WORK/rrpack.log")"
+  --type-weight blur=2 --data-workers 2 --minutes 5 >"$WORK/rrpack.log" 2>&1 || fail "train reasoner with data workers: $(tail -3 "$WORK/rrpack.log")"
 [ -s "$WORK/rrpack/reasoner.safetensors" ] || fail "train reasoner with data workers wrote no weights"
+grep -q '"blur": 2' "$WORK/rrpack/config.json" || fail "train reasoner config lacks the type weights"
 R="$WORK/rrun/restorer.safetensors"
 "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rinit" --reasoner "$W" --init "$R" --loss psnr \
   --single 0.5 --type-weight noise=3 --type-weight jpeg=0 --steps 1 --batch 2 --crop 32 --width 4 >/dev/null 2>&1 \

@@ -66,6 +66,8 @@ struct ReasonerTrainOptions {
   int val_every = 500;
   int checkpoint_every = 250;
   double clean_probability = 0.2;
+  // Relative chance of each type in the drawn plans (as RestorerTrainOptions::type_weights).
+  std::array<double, kNumDegradationTypes> type_weights{1, 1, 1, 1, 1, 1};
   std::uint64_t seed = 1;
   bool resume = false;
   int threads = 0;  // 0: all cores

@@ -167,6 +167,9 @@ void ReasonerTrainOptions::validate() const {
   check(crop >= 32 && crop <= 1024 && crop % 8 == 0, "train: --crop must be a multiple of 8 in [32, 1024]");
   check(lr > 0 && lr < 1, "train: --lr must be in (0, 1)");
   check(clean_probability >= 0 && clean_probability <= 1, "train: clean probability must be in [0, 1]");
+  SampleOptions weighted;
+  weighted.type_weights = type_weights;
+  weighted.validate();
   distributed.validate();
   compute.validate(distributed);
 }
@@ -176,8 +179,8 @@ nlohmann::json ReasonerTrainOptions::to_json() const {
           {"steps", steps},         {"batch", batch},       {"crop", crop},
           {"lr", lr},               {"weight_decay", weight_decay}, {"warmup", warmup},
           {"log_every", log_every}, {"val_every", val_every}, {"checkpoint_every", checkpoint_every},
-          {"clean_probability", clean_probability}, {"seed", seed}, {"threads", threads},
-          {"compute", compute.to_json()}, {"distributed", distributed.to_json()}};
+          {"clean_probability", clean_probability}, {"type_weights", train::type_weights_json(type_weights)},
+          {"seed", seed}, {"threads", threads}, {"compute", compute.to_json()}, {"distributed", distributed.to_json()}};
 }
 
 void train_reasoner(const ReasonerTrainOptions& options, const std::function<void(const std::string&)>& log) {
@@ -238,6 +241,7 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
 
   SampleOptions sampling;
   sampling.clean_probability = options.clean_probability;
+  sampling.type_weights = options.type_weights;
   train::Prefetcher<Batch> batches(
       [&](Rng& r) {
         std::vector<at::Tensor> clean;

@@ -31,12 +31,6 @@ using train::fmt;
 using train::ConditionedPairs;
 using train::Pairs;
 
-nlohmann::json type_weights_json(const std::array<double, kNumDegradationTypes>& weights) {
-  nlohmann::json j = nlohmann::json::object();
-  for (auto type : all_degradation_types()) j[type_name(type)] = weights[static_cast<int>(type)];
-  return j;
-}
-
 }  // namespace
 
 void RestorerTrainOptions::validate() const {
@@ -67,7 +61,7 @@ nlohmann::json RestorerTrainOptions::to_json() const {
           {"crop", crop}, {"lr", lr}, {"weight_decay", weight_decay}, {"warmup", warmup}, {"ema_decay", ema_decay},
           {"log_every", log_every}, {"val_every", val_every}, {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every},
           {"clean_probability", clean_probability}, {"keep_probability", keep_probability},
-          {"single_probability", single_probability}, {"type_weights", type_weights_json(type_weights)},
+          {"single_probability", single_probability}, {"type_weights", train::type_weights_json(type_weights)},
           {"loss", loss}, {"init", init}, {"seed", seed}, {"threads", threads}, {"compute", compute.to_json()}, {"distributed", distributed.to_json()}};
 }
 

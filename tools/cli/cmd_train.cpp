@@ -1,5 +1,5 @@
 // rirf train reasoner --data DIR [--data DIR] --out DIR [--val DIR] [--exclude NAME] [--init FILE]
-//                     [--steps --batch --crop --resume]
+//                     [--steps --batch --crop --type-weight T=W --resume]
 // rirf train restorer --data DIR [--data DIR] --out DIR (--reasoner FILE | --blind) [--val DIR]
 //                     [--width --steps --batch --crop --lr --ema --init --loss --single --type-weight T=W --resume]
 // rirf train rl --restorer W --reasoner W --data DIR --out DIR [--val DIR --steps --group --atoms --sigma ...]
@@ -78,6 +78,7 @@ void register_train(CLI::App& app) {
   CLI::App* train = app.add_subcommand("train", "Train a network (see its subcommands)");
   train->require_subcommand(1);
   auto o = std::make_shared<ReasonerTrainOptions>();
+  auto reasoner_type_weights = std::make_shared<std::vector<std::string>>();
   CLI::App* cmd = train->add_subcommand("reasoner", "Train DiagNet, the reasoner, on synthetic degradations of clean photos");
   cmd->add_option("--data", o->data_dirs, "folder(s) of clean photos, searched recursively, or packs (`rirf train pack`)")->required();
   cmd->add_option("--out", o->out_dir, "run folder: config, checkpoints, weights")->required();
@@ -85,6 +86,8 @@ void register_train(CLI::App& app) {
   cmd->add_option("--exclude", o->exclude, "leave out training files with this name (no folder); repeatable");
   cmd->add_option("--init", o->init, "start from these weights (a DiagNet safetensors file; parameters it lacks start fresh)")
       ->check(CLI::ExistingFile);
+  cmd->add_option("--type-weight", *reasoner_type_weights,
+                  "TYPE=W: relative chance of TYPE in the drawn plans (default 1 each); repeatable, e.g. blur=2");
   cmd->add_option("--steps", o->steps, "optimiser steps (default 6000)")->check(CLI::Range(1, 10'000'000));
   cmd->add_option("--batch", o->batch, "crops per step (default 24)")->check(CLI::Range(1, 4096));
   cmd->add_option("--crop", o->crop, "crop size in px, a multiple of 8 (default 128)")->check(CLI::Range(32, 1024));
@@ -97,8 +100,9 @@ void register_train(CLI::App& app) {
   add_compute_flags(cmd, o->compute);
   auto od = std::make_shared<DistributedFlags>();
   od->add_to(cmd);
-  cmd->callback([o, od] {
+  cmd->callback([o, od, reasoner_type_weights] {
     o->distributed = od->resolve();
+    for (const auto& item : *reasoner_type_weights) apply_type_weight(item, o->type_weights);
     train_reasoner(*o, [](const std::string& line) { log_line(line); });
   });
 
