@@ -109,6 +109,10 @@ struct SampleOptions {
   void validate() const;
 };
 
+// Throws rirf::Error unless every weight is in [0, 1000] and one is positive (SampleOptions'
+// check, for options that carry type weights to a sampler).
+void validate_type_weights(const std::array<double, kNumDegradationTypes>& weights);
+
 // Picks 1..3 distinct types (by type_weights), severities uniform in range, sorted into physical order.
 DegradationPlan sample_plan(const SampleOptions& options, Rng& rng);
 

@@ -185,12 +185,16 @@ void SampleOptions::validate() const {
         "sample: severity range [" + num(min_severity) + ", " + num(max_severity) + "] is invalid");
   check(clean_probability >= 0 && clean_probability <= 1,
         "sample: clean_probability must be in [0, 1], got " + num(clean_probability));
+  validate_type_weights(type_weights);
+}
+
+void validate_type_weights(const std::array<double, kNumDegradationTypes>& weights) {
   for (auto type : all_degradation_types()) {
-    const double w = type_weights[static_cast<int>(type)];
+    const double w = weights[static_cast<int>(type)];
     check(std::isfinite(w) && w >= 0 && w <= 1000,
           std::string("sample: weight of ") + type_name(type) + " must be in [0, 1000], got " + num(w));
   }
-  check(std::any_of(type_weights.begin(), type_weights.end(), [](double w) { return w > 0; }),
+  check(std::any_of(weights.begin(), weights.end(), [](double w) { return w > 0; }),
         "sample: at least one type needs a positive weight");
 }
 

@@ -167,9 +167,7 @@ void ReasonerTrainOptions::validate() const {
   check(crop >= 32 && crop <= 1024 && crop % 8 == 0, "train: --crop must be a multiple of 8 in [32, 1024]");
   check(lr > 0 && lr < 1, "train: --lr must be in (0, 1)");
   check(clean_probability >= 0 && clean_probability <= 1, "train: clean probability must be in [0, 1]");
-  SampleOptions weighted;
-  weighted.type_weights = type_weights;
-  weighted.validate();
+  validate_type_weights(type_weights);
   distributed.validate();
   compute.validate(distributed);
 }

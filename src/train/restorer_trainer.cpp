@@ -48,9 +48,7 @@ void RestorerTrainOptions::validate() const {
   check(keep_probability >= 0 && keep_probability <= 1, "train: keep probability must be in [0, 1]");
   check(single_probability >= 0 && single_probability <= 1, "train: --single must be in [0, 1]");
   check(loss == "l1" || loss == "psnr", "train: --loss must be l1 or psnr, got '" + loss + "'");
-  SampleOptions weighted;
-  weighted.type_weights = type_weights;
-  weighted.validate();
+  validate_type_weights(type_weights);
   distributed.validate();
   compute.validate(distributed);
 }
