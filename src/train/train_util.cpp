@@ -125,15 +125,18 @@ at::Device training_device(const std::string& name) {
   return *device;
 }
 
+double RunClock::minutes_spent() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count() / 60.0;
+}
+
 int RunClock::position(int step) const {
   if (minutes_ <= 0) return step;
-  const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count() / 60.0;
-  return std::max(step, static_cast<int>(std::min(1.0, spent / minutes_) * steps_));
+  return std::max(step, static_cast<int>(std::min(1.0, minutes_spent() / minutes_) * steps_));
 }
 
 double RunClock::minutes_left() const {
   if (minutes_ <= 0) return std::numeric_limits<double>::infinity();
-  return std::max(0.0, minutes_ - std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count() / 60.0);
+  return std::max(0.0, minutes_ - minutes_spent());
 }
 
 }  // namespace rirf::train

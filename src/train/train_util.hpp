@@ -54,6 +54,7 @@ class RunClock {
   double minutes_left() const;
 
  private:
+  double minutes_spent() const;
   int steps_;
   double minutes_;
   std::chrono::steady_clock::time_point start_;
