@@ -145,7 +145,8 @@ struct RlTrainOptions {
   int epochs = 2;        // clipped updates per group of samples
   double clip = 0.2;     // ratio clip
   double kl = 0.05;      // weight of KL(policy || supervised reference)
-  double supervised = 1.0;  // weight of the supervised L1 loss mixed in, so nothing is forgotten
+  double supervised = 1.0;  // weight of the supervised loss mixed in, so nothing is forgotten
+  std::string loss = "l1";  // the supervised loss: "l1" or "psnr" (RestorerTrainOptions::loss)
   double fidelity = 1.0;    // reward = -residual severity / 100 + fidelity * PSNR(sample, truth) / 10
   double lr = 2e-5;
   double weight_decay = 0.0;
@@ -157,6 +158,7 @@ struct RlTrainOptions {
   int checkpoint_every = 100;
   double clean_probability = 0.1;
   double single_probability = 0.0;
+  std::array<double, kNumDegradationTypes> type_weights{1, 1, 1, 1, 1, 1};  // as RestorerTrainOptions'
   std::uint64_t seed = 1;
   bool resume = false;
   int threads = 0;  // 0: all cores

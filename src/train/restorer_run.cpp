@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "restore/restorer_weights.hpp"
@@ -49,6 +50,11 @@ void save_restorer_checkpoint(DataParallel& ranks, const std::string& out, int s
   save_restorer_net(ema, (dir / "ema.safetensors").string(), metadata);
   torch::save(optimizer, (dir / "optimizer.pt").string());
   write_file_atomic((dir / "state.json").string(), nlohmann::json({{"step", step}, {"rng", rng.state()}}).dump(2) + "\n");
+}
+
+at::Tensor restoration_loss(const at::Tensor& restored, const at::Tensor& target, const std::string& loss) {
+  if (loss == "psnr") return 10.0 / std::log(10.0) * at::log((restored - target).pow(2).mean({1, 2, 3}) + 1e-8).mean();
+  return torch::l1_loss(restored, target);
 }
 
 }  // namespace rirf::train

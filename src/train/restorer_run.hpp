@@ -27,4 +27,9 @@ void save_restorer_checkpoint(DataParallel& ranks, const std::string& out, int s
                               RestorerNet& ema, torch::optim::Optimizer& optimizer,
                               std::map<std::string, std::string> metadata = {});
 
+// The supervised loss of a restoration batch: "l1", or "psnr" (NAFNet's: each sample's log MSE,
+// so that the easy samples (clean, mild, single-type) weigh as much as the hard composites,
+// whose large errors dominate L1).
+at::Tensor restoration_loss(const at::Tensor& restored, const at::Tensor& target, const std::string& loss);
+
 }  // namespace rirf::train

@@ -144,12 +144,7 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
     train::set_learning_rate(optimizer, lr);
     optimizer.zero_grad();
     const at::Tensor restored = net->forward(degraded, condition);
-    // PSNR loss (NAFNet's): each sample's log MSE, so that the easy samples (clean, mild,
-    // single-type) weigh as much as the hard composites, whose large errors dominate L1.
-    const at::Tensor loss = options.loss == "psnr"
-                                ? 10.0 / std::log(10.0) *
-                                      at::log((restored - target).pow(2).mean({1, 2, 3}) + 1e-8).mean()
-                                : torch::l1_loss(restored, target);
+    const at::Tensor loss = train::restoration_loss(restored, target, options.loss);
     loss.backward();
     ranks.average_gradients(net->parameters());
     torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);

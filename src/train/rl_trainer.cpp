@@ -7,7 +7,7 @@
 //            + fidelity * PSNR(sample, ground truth) / 10,
 // the rewards are normalised within each group into advantages, and the restorer is updated
 // `epochs` times on the clipped surrogate + kl * KL(policy || supervised reference) + supervised
-// * L1(output, truth), the last so that the restorer cannot forget what it was taught.
+// * (L1 or PSNR loss to the truth), the last so that the restorer cannot forget what it was taught.
 #include <torch/torch.h>
 
 #include <filesystem>
@@ -58,6 +58,8 @@ void RlTrainOptions::validate() const {
   check(val_crop >= 32 && val_crop % 8 == 0, "train rl: --val-crop must be a multiple of 8, at least 32");
   check(clean_probability >= 0 && clean_probability <= 1 && single_probability >= 0 && single_probability <= 1,
         "train rl: probabilities must be in [0, 1]");
+  check(loss == "l1" || loss == "psnr", "train rl: --loss must be l1 or psnr, got '" + loss + "'");
+  validate_type_weights(type_weights);
   distributed.validate();
   compute.validate(distributed);
 }
@@ -66,10 +68,11 @@ nlohmann::json RlTrainOptions::to_json() const {
   return {{"data_dirs", data_dirs}, {"val_dir", val_dir}, {"out_dir", out_dir}, {"exclude", exclude},
           {"restorer", restorer}, {"reasoner", reasoner}, {"steps", steps}, {"batch", batch}, {"crop", crop},
           {"group", group}, {"atoms", atoms}, {"sigma", sigma}, {"epochs", epochs}, {"clip", clip}, {"kl", kl},
-          {"supervised", supervised}, {"fidelity", fidelity}, {"lr", lr}, {"weight_decay", weight_decay},
+          {"supervised", supervised}, {"loss", loss}, {"fidelity", fidelity}, {"lr", lr}, {"weight_decay", weight_decay},
           {"warmup", warmup}, {"ema_decay", ema_decay}, {"log_every", log_every}, {"val_every", val_every},
           {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every}, {"clean_probability", clean_probability},
-          {"single_probability", single_probability}, {"seed", seed}, {"threads", threads},
+          {"single_probability", single_probability},
+          {"type_weights", train::type_weights_json(type_weights)}, {"seed", seed}, {"threads", threads},
           {"compute", compute.to_json()}, {"distributed", distributed.to_json()}};
 }
 
@@ -131,6 +134,7 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
   train::PairSampling sampling;
   sampling.clean_probability = options.clean_probability;
   sampling.single_probability = options.single_probability;
+  sampling.type_weights = options.type_weights;
   train::Prefetcher<train::ConditionedPairs> batches(
       [&](Rng& r) {
         return train::draw_conditioned_pairs(pool, r, options.batch, options.crop, sampling, reasoner.get());
@@ -139,7 +143,7 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
   const train::RunClock clock(options.steps, options.compute.minutes);
   net->train();
   const train::ProgressLine progress(step, &clock);  // only its rate: the RL line has its own fields
-  double sum_reward = 0, sum_spread = 0, sum_kl = 0, sum_severity = 0, sum_l1 = 0;
+  double sum_reward = 0, sum_spread = 0, sum_kl = 0, sum_severity = 0, sum_supervised = 0;
   int logged = 0;
   while (!clock.done(step)) {
     const train::ConditionedPairs batch = batches.next(rng);
@@ -163,20 +167,20 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
 
     const double lr = train::cosine_learning_rate(options.lr, clock.position(step), options.steps, options.warmup);
     train::set_learning_rate(optimizer, lr);
-    double kl_value = 0, l1_value = 0;
+    double kl_value = 0, supervised_value = 0;
     for (int epoch = 0; epoch < options.epochs; ++epoch) {
       optimizer.zero_grad();
       const at::Tensor mean = net->forward(x, condition);
       const at::Tensor policy = train::clipped_policy_loss(train::log_prob(mean, e, options.sigma), e.old_log_prob,
                                                            advantages, options.clip);
       const at::Tensor kl = train::policy_kl(mean, reference_mean, e.atoms, options.sigma);
-      const at::Tensor l1 = torch::l1_loss(mean, target);
-      (policy + options.kl * kl + options.supervised * l1).backward();
+      const at::Tensor supervised = train::restoration_loss(mean, target, options.loss);
+      (policy + options.kl * kl + options.supervised * supervised).backward();
       ranks.average_gradients(net->parameters());
       torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
       optimizer.step();
       kl_value = kl.item<double>();
-      l1_value = l1.item<double>();
+      supervised_value = supervised.item<double>();
     }
     train::update_ema(*ema, *net, options.ema_decay);
     ++step;
@@ -184,15 +188,15 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
     sum_spread += (rewards - rewards.mean(1, true)).pow(2).mean(1).sqrt().mean().item<double>();
     sum_severity += severity.mean().item<double>();
     sum_kl += kl_value;
-    sum_l1 += l1_value;
+    sum_supervised += supervised_value;
     ++logged;
     const bool last = clock.done(step);
     if (step % options.log_every == 0 || last) {
-      log_main(fmt("step %d/%d  reward %.3f  spread %.4f  residual severity %.1f  KL %.4f  L1 %.4f  lr %.2e  ", step,
+      log_main(fmt("step %d/%d  reward %.3f  spread %.4f  residual severity %.1f  KL %.4f  %s %.4f  lr %.2e  ", step,
                    options.steps, sum_reward / logged, sum_spread / logged, sum_severity / logged, sum_kl / logged,
-                   sum_l1 / logged, lr) +
+                   options.loss.c_str(), sum_supervised / logged, lr) +
                progress.rate(step, options.steps));
-      sum_reward = sum_spread = sum_kl = sum_severity = sum_l1 = 0;
+      sum_reward = sum_spread = sum_kl = sum_severity = sum_supervised = 0;
       logged = 0;
     }
     if (val && (step % options.val_every == 0 || last)) validate_now(ema, "EMA weights");

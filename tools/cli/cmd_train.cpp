@@ -156,6 +156,7 @@ void register_train(CLI::App& app) {
   pcmd->callback([p] { log_line(pack_photos(*p)); });
 
   auto l = std::make_shared<RlTrainOptions>();
+  auto rl_type_weights = std::make_shared<std::vector<std::string>>();
   CLI::App* lcmd = train->add_subcommand(
       "rl", "Fine-tune the restorer with the reasoner's residual severity as reward (GRPO style)");
   lcmd->add_option("--restorer", l->restorer, "supervised RestorerNet weights: the start and the KL reference")
@@ -175,11 +176,14 @@ void register_train(CLI::App& app) {
   lcmd->add_option("--epochs", l->epochs, "clipped updates per group (default 2)")->check(CLI::Range(1, 16));
   lcmd->add_option("--clip", l->clip, "ratio clip (default 0.2)")->check(CLI::Range(1e-6, 0.999));
   lcmd->add_option("--kl", l->kl, "weight of the KL to the supervised reference (default 0.05)")->check(CLI::Range(0.0, 1e6));
-  lcmd->add_option("--supervised", l->supervised, "weight of the supervised L1 loss (default 1)")->check(CLI::Range(0.0, 1e6));
+  lcmd->add_option("--supervised", l->supervised, "weight of the supervised loss (default 1)")->check(CLI::Range(0.0, 1e6));
+  lcmd->add_option("--loss", l->loss, "the supervised loss: l1 (default) or psnr (each sample's log MSE)");
   lcmd->add_option("--fidelity", l->fidelity, "weight of PSNR to the truth in the reward (default 1)")->check(CLI::Range(0.0, 1e6));
   lcmd->add_option("--lr", l->lr, "peak learning rate (default 2e-5)")->check(CLI::Range(1e-9, 1.0));
   lcmd->add_option("--ema", l->ema_decay, "EMA decay of the saved weights (default 0.99)")->check(CLI::Range(0.0, 0.99999));
   lcmd->add_option("--single", l->single_probability, "extra chance of single-type samples (default 0)")->check(CLI::Range(0.0, 1.0));
+  lcmd->add_option("--type-weight", *rl_type_weights,
+                   "TYPE=W: relative chance of TYPE in the drawn plans (default 1 each); repeatable, e.g. blur=2");
   lcmd->add_option("--seed", l->seed, "seed for data and exploration (default 1)");
   lcmd->add_option("--val-every", l->val_every, "validate every N steps (default 250)")->check(CLI::Range(1, 1'000'000));
   lcmd->add_option("--val-crop", l->val_crop, "side of the validation centre crops in px (default 128)");
@@ -189,8 +193,9 @@ void register_train(CLI::App& app) {
   add_compute_flags(lcmd, l->compute);
   auto ld = std::make_shared<DistributedFlags>();
   ld->add_to(lcmd);
-  lcmd->callback([l, ld] {
+  lcmd->callback([l, ld, rl_type_weights] {
     l->distributed = ld->resolve();
+    for (const auto& item : *rl_type_weights) apply_type_weight(item, l->type_weights);
     train_rl(*l, [](const std::string& line) { log_line(line); });
   });
 }
