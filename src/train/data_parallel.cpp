@@ -22,6 +22,7 @@
 
 namespace rirf::train {
 namespace {
+#ifdef RIRF_WITH_GLOO  // every helper below serves the collectives, which a one-process build lacks
 
 using Clock = std::chrono::steady_clock;
 
@@ -55,14 +56,12 @@ std::string local_address_towards(const std::string& host, int port) {
   return address;
 }
 
-#ifdef RIRF_WITH_GLOO
 std::shared_ptr<::gloo::transport::Device> gloo_device(const DistributedOptions& o) {
   using PG = ::c10d::ProcessGroupGloo;
   if (const char* interface = std::getenv("GLOO_SOCKET_IFNAME")) return PG::createDeviceForInterface(interface);
   const std::string local = local_address_towards(o.master_addr, o.master_port);
   return local.empty() ? PG::createDefaultDevice() : PG::createDeviceForHostname(local);
 }
-#endif
 
 // Consecutive tensors grouped so that each group holds at most `bytes` (a bigger tensor alone).
 std::vector<std::vector<at::Tensor>> buckets(const std::vector<at::Tensor>& tensors, std::int64_t bytes) {
@@ -92,6 +91,7 @@ void unflatten(const at::Tensor& flat, const std::vector<at::Tensor>& tensors) {
   }
 }
 
+#endif
 }  // namespace
 
 #ifdef RIRF_WITH_GLOO
@@ -162,7 +162,7 @@ std::uint64_t DataParallel::data_seed(std::uint64_t seed) const {
   return rank_ == 0 ? seed : derive_seed(seed, 0xD15'7000ULL + static_cast<std::uint64_t>(rank_));
 }
 
-void DataParallel::broadcast(const std::vector<at::Tensor>& tensors) {
+void DataParallel::broadcast([[maybe_unused]] const std::vector<at::Tensor>& tensors) {
   if (!enabled()) return;
 #ifdef RIRF_WITH_GLOO
   for (const auto& bucket : buckets(tensors, bucket_bytes_)) {
@@ -173,7 +173,7 @@ void DataParallel::broadcast(const std::vector<at::Tensor>& tensors) {
 #endif
 }
 
-void DataParallel::average_gradients(const std::vector<at::Tensor>& parameters) {
+void DataParallel::average_gradients([[maybe_unused]] const std::vector<at::Tensor>& parameters) {
   if (!enabled()) return;
 #ifdef RIRF_WITH_GLOO
   const auto start = Clock::now();
@@ -193,7 +193,7 @@ void DataParallel::average_gradients(const std::vector<at::Tensor>& parameters) 
 #endif
 }
 
-std::string DataParallel::share(const std::string& key, const std::string& value) {
+std::string DataParallel::share([[maybe_unused]] const std::string& key, const std::string& value) {
   if (!enabled()) return value;
 #ifdef RIRF_WITH_GLOO
   try {
@@ -212,7 +212,7 @@ std::string DataParallel::share(const std::string& key, const std::string& value
 #endif
 }
 
-void DataParallel::check_identical(const std::vector<at::Tensor>& tensors) {
+void DataParallel::check_identical([[maybe_unused]] const std::vector<at::Tensor>& tensors) {
   if (!enabled()) return;
 #ifdef RIRF_WITH_GLOO
   // FNV-1a of the raw bytes; all-reduce its two halves with MAX and their negations with MAX
