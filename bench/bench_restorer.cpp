@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
@@ -47,8 +48,15 @@ using rirf::train::quantise;  // 8-bit, as a degraded image is stored
 struct Score {
   double psnr = 0, ssim = 0;
   int count = 0;
+  // Outputs equal to the truth have infinite PSNR, which would make the mean infinite however
+  // far the other images are: such rows say how many were exact and the worst image's PSNR.
+  int exact = 0;
+  double worst = std::numeric_limits<double>::infinity();
   void add(const at::Tensor& pred, const at::Tensor& truth) {
-    psnr += rirf::psnr(pred, truth), ssim += rirf::ssim(pred, truth), ++count;
+    const double p = rirf::psnr(pred, truth);
+    psnr += p, ssim += rirf::ssim(pred, truth), ++count;
+    exact += std::isinf(p) ? 1 : 0;
+    worst = std::min(worst, p);
   }
   // Adds the mean of `rows` as one more entry of an average over rows (empty rows are skipped).
   void add_mean(const Score& rows) {
@@ -57,8 +65,13 @@ struct Score {
   }
   std::string cell() const {
     if (count == 0) return "–";
-    char text[48];
-    std::snprintf(text, sizeof text, "%.2f / %.4f", psnr / count, ssim / count);
+    char text[80];
+    if (exact > 0 && exact == count)
+      std::snprintf(text, sizeof text, "inf (all %d exact) / %.4f", count, ssim / count);
+    else if (exact > 0)
+      std::snprintf(text, sizeof text, "%d of %d exact, worst %.2f / %.4f", exact, count, worst, ssim / count);
+    else
+      std::snprintf(text, sizeof text, "%.2f / %.4f", psnr / count, ssim / count);
     return text;
   }
 };
