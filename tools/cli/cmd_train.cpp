@@ -38,6 +38,16 @@ void apply_type_weight(const std::string& item, std::array<double, kNumDegradati
   weights[static_cast<int>(type)] = w;
 }
 
+// --type-weight TYPE=W (repeatable) into `weights`, which must outlive the parse.
+void add_type_weight_flag(CLI::App* cmd, std::array<double, kNumDegradationTypes>& weights) {
+  cmd->add_option_function<std::vector<std::string>>(
+      "--type-weight",
+      [&weights](const std::vector<std::string>& items) {
+        for (const auto& item : items) apply_type_weight(item, weights);
+      },
+      "TYPE=W: relative chance of TYPE in the drawn plans (default 1 each); repeatable, e.g. noise=3");
+}
+
 // --world-size/--rank/--master/--dist-timeout, each overriding what the environment says
 // (torchrun's or Slurm's variables), resolved when the command runs.
 struct DistributedFlags {
@@ -78,7 +88,6 @@ void register_train(CLI::App& app) {
   CLI::App* train = app.add_subcommand("train", "Train a network (see its subcommands)");
   train->require_subcommand(1);
   auto o = std::make_shared<ReasonerTrainOptions>();
-  auto reasoner_type_weights = std::make_shared<std::vector<std::string>>();
   CLI::App* cmd = train->add_subcommand("reasoner", "Train DiagNet, the reasoner, on synthetic degradations of clean photos");
   cmd->add_option("--data", o->data_dirs, "folder(s) of clean photos, searched recursively, or packs (`rirf train pack`)")->required();
   cmd->add_option("--out", o->out_dir, "run folder: config, checkpoints, weights")->required();
@@ -86,8 +95,7 @@ void register_train(CLI::App& app) {
   cmd->add_option("--exclude", o->exclude, "leave out training files with this name (no folder); repeatable");
   cmd->add_option("--init", o->init, "start from these weights (a DiagNet safetensors file; parameters it lacks start fresh)")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--type-weight", *reasoner_type_weights,
-                  "TYPE=W: relative chance of TYPE in the drawn plans (default 1 each); repeatable, e.g. blur=2");
+  add_type_weight_flag(cmd, o->type_weights);
   cmd->add_option("--steps", o->steps, "optimiser steps (default 6000)")->check(CLI::Range(1, 10'000'000));
   cmd->add_option("--batch", o->batch, "crops per step (default 24)")->check(CLI::Range(1, 4096));
   cmd->add_option("--crop", o->crop, "crop size in px, a multiple of 8 (default 128)")->check(CLI::Range(32, 1024));
@@ -100,14 +108,12 @@ void register_train(CLI::App& app) {
   add_compute_flags(cmd, o->compute);
   auto od = std::make_shared<DistributedFlags>();
   od->add_to(cmd);
-  cmd->callback([o, od, reasoner_type_weights] {
+  cmd->callback([o, od] {
     o->distributed = od->resolve();
-    for (const auto& item : *reasoner_type_weights) apply_type_weight(item, o->type_weights);
     train_reasoner(*o, [](const std::string& line) { log_line(line); });
   });
 
   auto r = std::make_shared<RestorerTrainOptions>();
-  auto type_weights = std::make_shared<std::vector<std::string>>();
   CLI::App* rcmd = train->add_subcommand("restorer", "Train RestorerNet (or its blind twin) on synthetic degradations of clean photos");
   rcmd->add_option("--data", r->data_dirs, "folder(s) of clean photos, searched recursively, or packs (`rirf train pack`)")->required();
   rcmd->add_option("--out", r->out_dir, "run folder: config, checkpoints, weights")->required();
@@ -120,8 +126,7 @@ void register_train(CLI::App& app) {
   rcmd->add_option("--loss", r->loss, "l1 (default) or psnr (each sample's log MSE)");
   rcmd->add_option("--single", r->single_probability,
                    "chance that a degraded sample has exactly one type, on top of the uniform 1-3 (default 0)");
-  rcmd->add_option("--type-weight", *type_weights,
-                   "TYPE=W: relative chance of TYPE in the drawn plans (default 1 each); repeatable, e.g. noise=3");
+  add_type_weight_flag(rcmd, r->type_weights);
   rcmd->add_option("--width", r->width, "channels at full resolution (default 16)")->check(CLI::Range(4, 256));
   rcmd->add_option("--steps", r->steps, "optimiser steps (default 20000)")->check(CLI::Range(1, 10'000'000));
   rcmd->add_option("--batch", r->batch, "crops per step (default 8)")->check(CLI::Range(1, 4096));
@@ -137,9 +142,8 @@ void register_train(CLI::App& app) {
   add_compute_flags(rcmd, r->compute);
   auto rd = std::make_shared<DistributedFlags>();
   rd->add_to(rcmd);
-  rcmd->callback([r, rd, type_weights] {
+  rcmd->callback([r, rd] {
     r->distributed = rd->resolve();
-    for (const auto& item : *type_weights) apply_type_weight(item, r->type_weights);
     train_restorer(*r, [](const std::string& line) { log_line(line); });
   });
 
@@ -156,7 +160,6 @@ void register_train(CLI::App& app) {
   pcmd->callback([p] { log_line(pack_photos(*p)); });
 
   auto l = std::make_shared<RlTrainOptions>();
-  auto rl_type_weights = std::make_shared<std::vector<std::string>>();
   CLI::App* lcmd = train->add_subcommand(
       "rl", "Fine-tune the restorer with the reasoner's residual severity as reward (GRPO style)");
   lcmd->add_option("--restorer", l->restorer, "supervised RestorerNet weights: the start and the KL reference")
@@ -182,8 +185,7 @@ void register_train(CLI::App& app) {
   lcmd->add_option("--lr", l->lr, "peak learning rate (default 2e-5)")->check(CLI::Range(1e-9, 1.0));
   lcmd->add_option("--ema", l->ema_decay, "EMA decay of the saved weights (default 0.99)")->check(CLI::Range(0.0, 0.99999));
   lcmd->add_option("--single", l->single_probability, "extra chance of single-type samples (default 0)")->check(CLI::Range(0.0, 1.0));
-  lcmd->add_option("--type-weight", *rl_type_weights,
-                   "TYPE=W: relative chance of TYPE in the drawn plans (default 1 each); repeatable, e.g. blur=2");
+  add_type_weight_flag(lcmd, l->type_weights);
   lcmd->add_option("--seed", l->seed, "seed for data and exploration (default 1)");
   lcmd->add_option("--val-every", l->val_every, "validate every N steps (default 250)")->check(CLI::Range(1, 1'000'000));
   lcmd->add_option("--val-crop", l->val_crop, "side of the validation centre crops in px (default 128)");
@@ -193,9 +195,8 @@ void register_train(CLI::App& app) {
   add_compute_flags(lcmd, l->compute);
   auto ld = std::make_shared<DistributedFlags>();
   ld->add_to(lcmd);
-  lcmd->callback([l, ld, rl_type_weights] {
+  lcmd->callback([l, ld] {
     l->distributed = ld->resolve();
-    for (const auto& item : *rl_type_weights) apply_type_weight(item, l->type_weights);
     train_rl(*l, [](const std::string& line) { log_line(line); });
   });
 }
