@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+
 #include "reason/diagnet_model.hpp"
 #include "reason/diagnet_weights.hpp"
 #include "restore/restorer_model.hpp"
@@ -39,10 +41,24 @@ Pairs draw_pairs(const PhotoPool& pool, Rng& rng, int count, std::int64_t crop, 
     degraded.push_back(quantise(apply(clean, plan)));
     target.push_back(kept.steps.empty() ? clean : quantise(apply(clean, kept)));
     pairs.keep.push_back(keep);
+    if (sampling.false_call_probability > 0)
+      pairs.false_call.push_back(rng.bernoulli(sampling.false_call_probability) ? draw_false_call(plan, rng) : FalseCall{});
   }
   pairs.degraded = torch::cat(degraded, 0);
   pairs.target = torch::cat(target, 0);
   return pairs;
+}
+
+// Confidence and severity are drawn around what real false calls show (DiagNet v7 on the clean
+// kodim12: haze, confidence 0.59, severity 38).
+FalseCall draw_false_call(const DegradationPlan& plan, Rng& rng) {
+  std::vector<int> absent;
+  for (auto type : all_degradation_types())
+    if (std::none_of(plan.steps.begin(), plan.steps.end(), [&](const auto& s) { return s.type == type; }))
+      absent.push_back(static_cast<int>(type));
+  if (absent.empty()) return {};
+  const int pick = absent[static_cast<std::size_t>(rng.integer(0, static_cast<std::int64_t>(absent.size()) - 1))];
+  return {pick, rng.uniform(0.5, 0.9), rng.uniform(10, 60)};
 }
 
 ConditionedPairs draw_conditioned_pairs(const PhotoPool& pool, Rng& rng, int count, std::int64_t crop,
@@ -84,7 +100,15 @@ at::Tensor predicted_conditions(DiagNetImpl& reasoner, const Pairs& pairs) {
   const at::Tensor out = reasoner.forward(pairs.degraded);
   at::Tensor c = torch::empty({out.size(0), kConditionSize});
   for (std::int64_t i = 0; i < out.size(0); ++i) {
-    Condition values = condition_from_diagnosis(decode_outputs(out[i]), pairs.keep[i]);
+    Diagnosis diagnosis = decode_outputs(out[i]);
+    if (!pairs.false_call.empty() && pairs.false_call[i].type >= 0) {
+      const FalseCall& call = pairs.false_call[i];
+      Finding& f = diagnosis.finding(static_cast<DegradationType>(call.type));
+      f.present = true;  // the factors (airlight, blur kind) stay the network's own estimates
+      f.confidence = call.confidence;
+      f.severity = call.severity;
+    }
+    Condition values = condition_from_diagnosis(diagnosis, pairs.keep[i]);
     c[i] = torch::from_blob(values.data(), {kConditionSize}, torch::kFloat).clone();
   }
   return c;
@@ -108,7 +132,11 @@ double ValidationScores::degraded_average() const {
 
 std::string ValidationScores::describe() const {
   std::string line;
-  for (const auto& [task, value] : psnr) line += fmt(" %s %.2f", task.c_str(), value);
+  for (const auto& [task, value] : psnr) {
+    // One clean sample returned exactly makes the mean inf; the worst one is what matters there.
+    if (task == "clean" && worst.count(task)) line += fmt(" clean worst %.2f", worst.at(task));
+    else line += fmt(" %s %.2f", task.c_str(), value);
+  }
   line += fmt("; degraded-task average %.2f", degraded_average());
   if (!residual.empty()) {
     line += "; residual severity:";
@@ -122,6 +150,7 @@ ValidationScores score_restorer(RestorerNetImpl& net, const Pairs& val, const at
   const bool was_training = net.is_training();
   net.eval();
   std::map<std::string, std::pair<double, int>> psnr, residual;  // task -> (sum, count)
+  std::map<std::string, double> worst;                           // task -> lowest PSNR
   const at::Device device = net.parameters().front().device();  // the samples stay on the CPU
   for (std::int64_t i = 0; i < val.degraded.size(0); i += 16) {
     const std::int64_t end = std::min<std::int64_t>(i + 16, val.degraded.size(0));
@@ -131,8 +160,11 @@ ValidationScores score_restorer(RestorerNetImpl& net, const Pairs& val, const at
     const at::Tensor left = judge ? residual_severity(*judge, restored) : at::Tensor();
     for (std::int64_t k = i; k < end; ++k) {
       auto& [sum, count] = psnr[val.task[k]];
-      sum += rirf::psnr(restored[k - i].unsqueeze(0), val.target[k].unsqueeze(0));
+      const double value = rirf::psnr(restored[k - i].unsqueeze(0), val.target[k].unsqueeze(0));
+      sum += value;
       ++count;
+      const auto [it, first] = worst.try_emplace(val.task[k], value);
+      if (!first) it->second = std::min(it->second, value);
       if (judge) {
         auto& [rsum, rcount] = residual[val.task[k]];
         rsum += left[k - i].item<double>();
@@ -143,6 +175,7 @@ ValidationScores score_restorer(RestorerNetImpl& net, const Pairs& val, const at
   net.train(was_training);
   ValidationScores scores;
   for (const auto& [task, sc] : psnr) scores.psnr[task] = sc.first / sc.second;
+  scores.worst = std::move(worst);
   for (const auto& [task, sc] : residual) scores.residual[task] = sc.first / sc.second;
   return scores;
 }
