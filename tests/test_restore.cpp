@@ -204,6 +204,26 @@ TEST(RestorerWeights, RoundTripAndClearErrors) {
   std::filesystem::remove(bad);
 }
 
+TEST(Restorer, NothingFoundOrNothingToUndoReturnsTheInputExactly) {
+  const std::string path = test::temp_path("restore", "n.safetensors");
+  RestorerNet conditioned = busy_net(true), blind = busy_net(false);
+  save_restorer_net(conditioned, path, {});
+  const auto restorer = load_restorer(path);
+  const at::Tensor x = torch::rand({1, 3, 24, 20});
+  EXPECT_TRUE(torch::equal(restorer->restore(x, Diagnosis{}, {}), x));
+  Diagnosis noisy;
+  noisy.finding(DegradationType::noise).present = true;
+  noisy.finding(DegradationType::noise).severity = 30;
+  RestoreOptions only_blur;
+  only_blur.only = {DegradationType::blur};
+  EXPECT_TRUE(torch::equal(restorer->restore(x, noisy, only_blur), x));
+  EXPECT_FALSE(torch::equal(restorer->restore(x, noisy, {}), x));
+  // The blind twin cannot know: it always runs.
+  save_restorer_net(blind, path, {});
+  EXPECT_FALSE(torch::equal(load_restorer(path)->restore(x, Diagnosis{}, {}), x));
+  std::filesystem::remove(path);
+}
+
 TEST(Restorer, StrengthZeroKeepsTheInputAndOptionsAreChecked) {
   RestorerNet net = busy_net(true);
   const std::string path = test::temp_path("restore", "s.safetensors");
@@ -215,12 +235,17 @@ TEST(Restorer, StrengthZeroKeepsTheInputAndOptionsAreChecked) {
   RestoreOptions keep_all;
   keep_all.strength = 0;
   EXPECT_LT((restorer->restore(x, Diagnosis{}, keep_all) - x).abs().max().item<double>(), 1e-6);
-  const at::Tensor full = restorer->restore(x, Diagnosis{}, {});
+  Diagnosis noisy;
+  Finding& noise = noisy.finding(DegradationType::noise);
+  noise.present = true, noise.confidence = 0.9, noise.severity = 40;
+  const at::Tensor full = restorer->restore(x, noisy, {});
   EXPECT_EQ(full.sizes(), x.sizes());
+  EXPECT_GT((full - x).abs().max().item<double>(), 1e-3);
   EXPECT_GE(full.min().item<double>(), 0.0);
   EXPECT_LE(full.max().item<double>(), 1.0);
   RestoreOptions bad;
   bad.strength = 1.5;
+  test::expect_error_containing([&] { restorer->restore(x, noisy, bad); }, "--strength");
   test::expect_error_containing([&] { restorer->restore(x, Diagnosis{}, bad); }, "--strength");
   bad = {};
   bad.tile = 16;

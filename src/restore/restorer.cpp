@@ -21,6 +21,12 @@ void RestoreOptions::validate() const {
 
 namespace {
 
+bool nothing_to_undo(const Diagnosis& diagnosis, const KeepMask& keep) {
+  for (auto type : all_degradation_types())
+    if (diagnosis.finding(type).present && !keep[static_cast<int>(type)]) return false;
+  return true;
+}
+
 class NetRestorer : public Restorer {
  public:
   explicit NetRestorer(RestorerNet net) : net_(std::move(net)) { net_->eval(); }
@@ -34,6 +40,10 @@ class NetRestorer : public Restorer {
     if (!options.only.empty())
       for (auto type : all_degradation_types())
         keep[static_cast<int>(type)] = std::find(options.only.begin(), options.only.end(), type) == options.only.end();
+    // Nothing found (or nothing the user asked to undo): the input comes back as it was. The
+    // network is close to the identity there, but a photo the reasoner calls clean should not
+    // change at all, and skipping it is free.
+    if (conditioned() && nothing_to_undo(diagnosis, keep)) return image.to(at::kCPU, at::kFloat).clamp(0, 1);
     Condition values = condition_from_diagnosis(diagnosis, keep);
     const at::Tensor condition = torch::from_blob(values.data(), {1, kConditionSize}, torch::kFloat).clone();
     const at::Tensor x = image.to(at::kCPU, at::kFloat).clamp(0, 1);
