@@ -100,10 +100,9 @@ grep -q "validation at step 3" "$WORK/rpack.log" || fail "train restorer did not
 grep -q '"blur": 2' "$WORK/rrpack/config.json" || fail "train reasoner config lacks the type weights"
 R="$WORK/rrun/restorer.safetensors"
 "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rinit" --reasoner "$W" --init "$R" --loss psnr \
-  --single 0.5 --type-weight noise=3 --type-weight jpeg=0 --false-calls 0.5 --steps 1 --batch 2 --crop 32 --width 4 >/dev/null 2>&1 \
-  || fail "train restorer --init --loss psnr --single --type-weight --false-calls"
+  --single 0.5 --type-weight noise=3 --type-weight jpeg=0 --steps 1 --batch 2 --crop 32 --width 4 >/dev/null 2>&1 \
+  || fail "train restorer --init --loss psnr --single --type-weight"
 grep -q '"noise": 3' "$WORK/rinit/config.json" || fail "train restorer config lacks the type weights"
-grep -q '"false_call_probability": 0.5' "$WORK/rinit/config.json" || fail "train restorer config lacks --false-calls"
 "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$SRC/tests/data/golden" --val "$WORK/clean" --val-crop 32 \
   --out "$WORK/rl" --steps 2 --batch 2 --crop 32 --group 3 --atoms 8 --val-every 2 >"$WORK/rl.log" 2>&1 || fail "train rl: $(tail -3 "$WORK/rl.log")"
 [ -s "$WORK/rl/rl.safetensors" ] || fail "train rl wrote no rl.safetensors"
@@ -185,8 +184,6 @@ expect_error "train bad crop" "$WORK/run3" -- "$RIRF" train reasoner --data "$WO
 expect_error "train init missing file" "$WORK/run6" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run6" --init "$WORK/nope.safetensors"
 expect_error "train bad type weight" "$WORK/run9" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/run9" --blind --type-weight noise=-1
 expect_error "train unknown type weight" "$WORK/run9" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/run9" --blind --type-weight fog=2
-expect_error "train bad false calls" "$WORK/run9" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/run9" --reasoner "$W" --false-calls 1.5
-expect_error "train false calls blind" "$WORK/run9" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/run9" --blind --false-calls 0.2
 expect_error "train init not weights" "$WORK/run7" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run7" --init "$IMG"
 expect_error "train resume without checkpoint" "" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run4" --resume --steps 2
 R_OUT="$WORK/out/ro.png"

@@ -3,18 +3,14 @@
 #include <torch/torch.h>
 
 #include <filesystem>
-#include <set>
 
-#include "reason/diagnet_model.hpp"
 #include "restore/condition.hpp"
 #include "restore/restorer_model.hpp"
 #include "restore/restorer_weights.hpp"
 #include "restore/tiling.hpp"
-#include "rirf/degrade.hpp"
 #include "rirf/restorer.hpp"
 #include "rirf/safetensors.hpp"
 #include "test_util.hpp"
-#include "train/restoration_pairs.hpp"
 
 namespace rirf {
 namespace {
@@ -129,44 +125,6 @@ TEST(Condition, CarriesProbabilitySeverityKeepAndFactors) {
   EXPECT_FLOAT_EQ(c[3 * 3 + 1], 0.0f);                // no severity when absent
   EXPECT_FLOAT_EQ(c[kConditionPerType * 6 + 2], 1.0f);  // blur kind: motion
   EXPECT_FLOAT_EQ(c[kConditionPerType * 6 + 3], 0.0f);  // no airlight without haze
-}
-
-TEST(FalseCalls, FlagOnlyAbsentTypesAndReachTheCondition) {
-  Rng rng(11);
-  DegradationPlan plan;
-  plan.steps = {make_step(DegradationType::noise, 40, rng), make_step(DegradationType::haze, 40, rng)};
-  std::set<int> seen;
-  for (int i = 0; i < 200; ++i) {
-    const train::FalseCall call = train::draw_false_call(plan, rng);
-    ASSERT_NE(call.type, static_cast<int>(DegradationType::noise));
-    ASSERT_NE(call.type, static_cast<int>(DegradationType::haze));
-    ASSERT_GE(call.type, 0);
-    EXPECT_TRUE(call.confidence >= 0.5 && call.confidence <= 0.9 && call.severity >= 10 && call.severity <= 60);
-    seen.insert(call.type);
-  }
-  EXPECT_EQ(seen.size(), 4u);
-  DegradationPlan all;
-  for (auto type : all_degradation_types()) all.steps.push_back(make_step(type, 30, rng));
-  EXPECT_EQ(train::draw_false_call(all, rng).type, -1);
-
-  // The condition says what the reasoner said, except for the flagged type.
-  torch::manual_seed(3);
-  DiagNet reasoner;
-  reasoner->eval();
-  train::Pairs pairs;
-  pairs.degraded = torch::rand({2, 3, 64, 64});
-  pairs.keep = {KeepMask{}, KeepMask{}};
-  const at::Tensor honest = train::predicted_conditions(*reasoner, pairs);
-  const int rain = static_cast<int>(DegradationType::rain);
-  pairs.false_call = {train::FalseCall{}, train::FalseCall{rain, 0.7, 30}};
-  const at::Tensor lied = train::predicted_conditions(*reasoner, pairs);
-  EXPECT_TRUE(torch::equal(honest[0], lied[0]));
-  EXPECT_NEAR(lied[1][kConditionPerType * rain].item<double>(), 0.7, 1e-6);
-  EXPECT_NEAR(lied[1][kConditionPerType * rain + 1].item<double>(), 0.3, 1e-6);
-  at::Tensor others = lied[1].clone(), expected = honest[1].clone();
-  others.slice(0, kConditionPerType * rain, kConditionPerType * rain + 2).zero_();
-  expected.slice(0, kConditionPerType * rain, kConditionPerType * rain + 2).zero_();
-  EXPECT_TRUE(torch::equal(others, expected));
 }
 
 TEST(RestorerWeights, RoundTripAndClearErrors) {

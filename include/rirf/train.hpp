@@ -111,9 +111,6 @@ struct RestorerTrainOptions {
   // Relative chance of each type in the drawn plans (indexed by DegradationType; default equal),
   // e.g. more noise for a denoising-heavy use.
   std::array<double, kNumDegradationTypes> type_weights{1, 1, 1, 1, 1, 1};
-  // Chance that a sample's condition also flags one type the sample does not have (a simulated
-  // reasoner false call; the target is unchanged), so the network checks the image itself.
-  double false_call_probability = 0.0;
   std::string loss = "l1";  // "l1", or "psnr": mean over the batch of each sample's log MSE
   std::uint64_t seed = 1;
   bool resume = false;

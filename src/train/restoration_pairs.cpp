@@ -2,8 +2,6 @@
 
 #include <torch/torch.h>
 
-#include <algorithm>
-
 #include "reason/diagnet_model.hpp"
 #include "reason/diagnet_weights.hpp"
 #include "restore/restorer_model.hpp"
@@ -41,24 +39,10 @@ Pairs draw_pairs(const PhotoPool& pool, Rng& rng, int count, std::int64_t crop, 
     degraded.push_back(quantise(apply(clean, plan)));
     target.push_back(kept.steps.empty() ? clean : quantise(apply(clean, kept)));
     pairs.keep.push_back(keep);
-    if (sampling.false_call_probability > 0)
-      pairs.false_call.push_back(rng.bernoulli(sampling.false_call_probability) ? draw_false_call(plan, rng) : FalseCall{});
   }
   pairs.degraded = torch::cat(degraded, 0);
   pairs.target = torch::cat(target, 0);
   return pairs;
-}
-
-// Confidence and severity are drawn around what real false calls show (DiagNet v7 on the clean
-// kodim12: haze, confidence 0.59, severity 38).
-FalseCall draw_false_call(const DegradationPlan& plan, Rng& rng) {
-  std::vector<int> absent;
-  for (auto type : all_degradation_types())
-    if (std::none_of(plan.steps.begin(), plan.steps.end(), [&](const auto& s) { return s.type == type; }))
-      absent.push_back(static_cast<int>(type));
-  if (absent.empty()) return {};
-  const int pick = absent[static_cast<std::size_t>(rng.integer(0, static_cast<std::int64_t>(absent.size()) - 1))];
-  return {pick, rng.uniform(0.5, 0.9), rng.uniform(10, 60)};
 }
 
 ConditionedPairs draw_conditioned_pairs(const PhotoPool& pool, Rng& rng, int count, std::int64_t crop,
@@ -100,15 +84,7 @@ at::Tensor predicted_conditions(DiagNetImpl& reasoner, const Pairs& pairs) {
   const at::Tensor out = reasoner.forward(pairs.degraded);
   at::Tensor c = torch::empty({out.size(0), kConditionSize});
   for (std::int64_t i = 0; i < out.size(0); ++i) {
-    Diagnosis diagnosis = decode_outputs(out[i]);
-    if (!pairs.false_call.empty() && pairs.false_call[i].type >= 0) {
-      const FalseCall& call = pairs.false_call[i];
-      Finding& f = diagnosis.finding(static_cast<DegradationType>(call.type));
-      f.present = true;  // the factors (airlight, blur kind) stay the network's own estimates
-      f.confidence = call.confidence;
-      f.severity = call.severity;
-    }
-    Condition values = condition_from_diagnosis(diagnosis, pairs.keep[i]);
+    Condition values = condition_from_diagnosis(decode_outputs(out[i]), pairs.keep[i]);
     c[i] = torch::from_blob(values.data(), {kConditionSize}, torch::kFloat).clone();
   }
   return c;

@@ -21,18 +21,9 @@ class RestorerNetImpl;
 
 namespace train {
 
-// A simulated reasoner mistake: the condition says `type` is present although the sample does
-// not have it. The target stays what it is, so the restorer learns to check the image before
-// acting on the diagnosis (a real reasoner calls haze on some bright, low-contrast photos).
-struct FalseCall {
-  int type = -1;  // DegradationType index; -1: none
-  double confidence = 0, severity = 0;
-};
-
 struct Pairs {
   at::Tensor degraded, target;  // [N, 3, H, W], quantised to 8 bits like a real file
   std::vector<KeepMask> keep;   // types the target keeps (all false: the clean photo)
-  std::vector<FalseCall> false_call;  // per sample (training only; empty: none)
   std::vector<std::string> task;  // validation only: which suite the sample belongs to
 };
 
@@ -40,7 +31,6 @@ struct PairSampling {
   double clean_probability = 0.1;   // clean inputs must come back unchanged
   double keep_probability = 0.1;    // samples that ask the network to keep some present types
   double single_probability = 0.0;  // extra chance of exactly one type (on top of the 1-3 draw)
-  double false_call_probability = 0.0;  // chance that a sample's condition flags one absent type
   std::array<double, kNumDegradationTypes> type_weights{1, 1, 1, 1, 1, 1};  // SampleOptions::type_weights
 };
 
@@ -48,10 +38,6 @@ struct PairSampling {
 // types has as target the plan applied with only those steps (same seeds, so a kept noise or
 // rain pattern is the one in the input).
 Pairs draw_pairs(const PhotoPool& pool, Rng& rng, int count, std::int64_t crop, const PairSampling& sampling);
-
-// One type absent from `plan`, flagged present with a random confidence in [0.5, 0.9] and
-// severity in [10, 60] (type -1 when the plan has all six).
-FalseCall draw_false_call(const DegradationPlan& plan, Rng& rng);
 
 // A training batch and the reasoner's condition of it (undefined without a reasoner: the blind twin).
 struct ConditionedPairs {
@@ -66,7 +52,7 @@ ConditionedPairs draw_conditioned_pairs(const PhotoPool& pool, Rng& rng, int cou
 Pairs make_validation(const PhotoPool& pool, std::int64_t crop);
 
 // The condition of each sample: the reasoner's diagnosis of the degraded crop plus the keep
-// flags and any false call, [N, kConditionSize].
+// flags, [N, kConditionSize].
 at::Tensor predicted_conditions(DiagNetImpl& reasoner, const Pairs& pairs);
 
 // Expected residual severity per sample, summed over the six types (0-600): presence

@@ -47,8 +47,6 @@ void RestorerTrainOptions::validate() const {
   check(clean_probability >= 0 && clean_probability <= 1, "train: clean probability must be in [0, 1]");
   check(keep_probability >= 0 && keep_probability <= 1, "train: keep probability must be in [0, 1]");
   check(single_probability >= 0 && single_probability <= 1, "train: --single must be in [0, 1]");
-  check(false_call_probability >= 0 && false_call_probability <= 1, "train: --false-calls must be in [0, 1]");
-  check(!blind || false_call_probability == 0, "train: --false-calls needs a conditioned restorer, not --blind");
   check(loss == "l1" || loss == "psnr", "train: --loss must be l1 or psnr, got '" + loss + "'");
   validate_type_weights(type_weights);
   distributed.validate();
@@ -61,8 +59,7 @@ nlohmann::json RestorerTrainOptions::to_json() const {
           {"crop", crop}, {"lr", lr}, {"weight_decay", weight_decay}, {"warmup", warmup}, {"ema_decay", ema_decay},
           {"log_every", log_every}, {"val_every", val_every}, {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every},
           {"clean_probability", clean_probability}, {"keep_probability", keep_probability},
-          {"single_probability", single_probability}, {"false_call_probability", false_call_probability},
-          {"type_weights", train::type_weights_json(type_weights)},
+          {"single_probability", single_probability}, {"type_weights", train::type_weights_json(type_weights)},
           {"loss", loss}, {"init", init}, {"seed", seed}, {"threads", threads}, {"compute", compute.to_json()}, {"distributed", distributed.to_json()}};
 }
 
@@ -127,7 +124,6 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
   sampling.clean_probability = options.clean_probability;
   sampling.keep_probability = options.keep_probability;
   sampling.single_probability = options.single_probability;
-  sampling.false_call_probability = options.false_call_probability;
   sampling.type_weights = options.type_weights;
   train::Prefetcher<ConditionedPairs> batches(
       [&](Rng& r) {

@@ -1,7 +1,7 @@
 // rirf train reasoner --data DIR [--data DIR] --out DIR [--val DIR] [--exclude NAME] [--init FILE]
 //                     [--steps --batch --crop --type-weight T=W --resume]
 // rirf train restorer --data DIR [--data DIR] --out DIR (--reasoner FILE | --blind) [--val DIR]
-//                     [--width --steps --batch --crop --lr --ema --init --loss --single --false-calls --type-weight T=W --resume]
+//                     [--width --steps --batch --crop --lr --ema --init --loss --single --type-weight T=W --resume]
 // rirf train rl --restorer W --reasoner W --data DIR --out DIR [--val DIR --steps --group --atoms --sigma ...]
 // rirf train pack --data DIR [--data DIR] --out FILE.safetensors [--exclude NAME --max-side N --center --seed S]
 // Reasoner, restorer and rl: [--device cpu|cuda --data-workers N --minutes M]
@@ -126,10 +126,6 @@ void register_train(CLI::App& app) {
   rcmd->add_option("--loss", r->loss, "l1 (default) or psnr (each sample's log MSE)");
   rcmd->add_option("--single", r->single_probability,
                    "chance that a degraded sample has exactly one type, on top of the uniform 1-3 (default 0)");
-  rcmd->add_option("--false-calls", r->false_call_probability,
-                   "chance that a sample's condition flags a type it does not have, teaching the network "
-                   "to check the image before acting (default 0)")
-      ->check(CLI::Range(0.0, 1.0));
   add_type_weight_flag(rcmd, r->type_weights);
   rcmd->add_option("--width", r->width, "channels at full resolution (default 16)")->check(CLI::Range(4, 256));
   rcmd->add_option("--steps", r->steps, "optimiser steps (default 20000)")->check(CLI::Range(1, 10'000'000));
