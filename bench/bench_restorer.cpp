@@ -1,13 +1,15 @@
 // Restoration quality, speed and memory of the restorer, as markdown tables.
 //   bench_restorer --val DIR [--val DIR ...] [--weights W] [--blind W] [--reasoner W]
 //                  [--external NAME=DIR ...] [--suites a,b] [--limit N]
-//                  [--speed-mp 1] [--memory-mp 24] [--repeats 5] [--threads N] [--rl W]
+//                  [--speed-mp 1] [--memory-mp 24] [--repeats 5] [--threads N] [--rl W] [--oracle 1]
 // Quality: every validation image (centre-cropped to a multiple of 16) through each fixed-seed
 // suite (rirf synth --list-suites), 8-bit quantised; PSNR/SSIM (RGB, data range 1, skimage
 // defaults) of the degraded input, of each --external method's outputs (read from
 // DIR/<suite>/<set>/<stem>.png, e.g. OpenCV's NLM by bench/classical_restore.py on the inputs
 // written by --write-inputs), of the blind twin and of the conditioned restorer (diagnosed by
 // DiagNet first, as `rirf restore` does). Plus the clean row: clean input, PSNR against itself.
+// --oracle 1 adds the conditioned restorer given the true diagnosis (the suite's plan): the gap
+// between it and the DiagNet column is what the reasoner's errors cost.
 // Speed: diagnose + restore one photo resized to --speed-mp megapixels, median of --repeats.
 // --write-inputs DIR only writes the degraded inputs as DIR/<suite>/<set>/<stem>.png.
 // --rl W: instead of the quality table, supervised (--weights) against supervised + RL (W), same
@@ -81,6 +83,7 @@ struct Args {
   std::vector<std::string> val_dirs, suites, external;
   std::string weights = "models/restorer.safetensors", blind, reasoner = "models/reasoner.safetensors", rl;
   std::string write_inputs;
+  bool oracle = false;
   std::size_t limit = 0;
   double speed_mp = 1.0, memory_mp = 0;
   int repeats = 5;
@@ -114,6 +117,7 @@ long peak_rss_mib() {
 struct Sample {
   std::string stem;
   at::Tensor clean, degraded;
+  rirf::DegradationPlan plan;  // empty for the clean suite
 };
 
 // The suite's samples of one validation set: index k of the set gets the suite's plan k.
@@ -123,8 +127,9 @@ std::vector<Sample> make_samples(const std::string& dir, const std::string& suit
   std::vector<Sample> samples;
   for (std::size_t k = 0; k < files.size(); ++k) {
     const at::Tensor clean = rirf::center_crop_to_multiple(rirf::load_image(files[k]).rgb, 16).contiguous();
-    const at::Tensor degraded = suite == "clean" ? clean : quantise(rirf::apply(clean, rirf::suite_plan(suite, k)));
-    samples.push_back({fs::path(files[k]).stem().string(), clean, degraded});
+    const rirf::DegradationPlan plan = suite == "clean" ? rirf::DegradationPlan{} : rirf::suite_plan(suite, k);
+    const at::Tensor degraded = suite == "clean" ? clean : quantise(rirf::apply(clean, plan));
+    samples.push_back({fs::path(files[k]).stem().string(), clean, degraded, plan});
   }
   return samples;
 }
@@ -160,18 +165,19 @@ void quality(const Args& a, rirf::Reasoner& reasoner, rirf::Restorer& restorer, 
   std::printf("## Restoration quality, PSNR dB / SSIM (RGB, centre crop to a multiple of 16)\n\n");
   std::printf("| suite | set | images | degraded input |");
   for (const auto& [name, dir] : external) std::printf(" %s |", name.c_str());
-  std::printf("%s conditioned |\n|---|---|---:|---:|", blind ? " blind twin |" : "");
-  for (std::size_t i = 0; i < external.size() + (blind ? 2 : 1); ++i) std::printf("---:|");
+  std::printf("%s conditioned |%s\n|---|---|---:|---:|", blind ? " blind twin |" : "",
+              a.oracle ? " conditioned, true diagnosis |" : "");
+  for (std::size_t i = 0; i < external.size() + (blind ? 2 : 1) + (a.oracle ? 1 : 0); ++i) std::printf("---:|");
   std::printf("\n");
   const rirf::RestoreOptions options;
-  Score avg_input, avg_blind, avg_conditioned;
+  Score avg_input, avg_blind, avg_conditioned, avg_oracle;
   std::vector<Score> avg_external(external.size());
   for (const auto& suite : suites) {
     for (const auto& dir : a.val_dirs) {
       const std::string set = fs::path(dir).filename().string();
-      Score input, conditioned, twin;
+      Score input, conditioned, twin, oracle;
       std::vector<Score> ext(external.size());
-      for (const auto& [stem, clean, degraded] : make_samples(dir, suite, a.limit)) {
+      for (const auto& [stem, clean, degraded, plan] : make_samples(dir, suite, a.limit)) {
         input.add(degraded, clean);
         for (std::size_t e = 0; e < external.size(); ++e) {
           const fs::path path = fs::path(external[e].second) / suite / set / (stem + ".png");
@@ -180,22 +186,28 @@ void quality(const Args& a, rirf::Reasoner& reasoner, rirf::Restorer& restorer, 
         const rirf::Diagnosis diagnosis = reasoner.diagnose(degraded);
         conditioned.add(quantise(restorer.restore(degraded, diagnosis, options)), clean);
         if (blind) twin.add(quantise(blind->restore(degraded, diagnosis, options)), clean);
+        if (a.oracle) oracle.add(quantise(restorer.restore(degraded, rirf::diagnosis_from_plan(plan, degraded), options)), clean);
       }
       std::printf("| %s | %s | %d | %s |", suite.c_str(), set.c_str(), input.count,
                   suite == "clean" ? "(itself)" : input.cell().c_str());
       for (std::size_t e = 0; e < external.size(); ++e) std::printf(" %s |", ext[e].cell().c_str());
       if (blind) std::printf(" %s |", twin.cell().c_str());
-      std::printf(" %s |\n", conditioned.cell().c_str());
+      std::printf(" %s |", conditioned.cell().c_str());
+      if (a.oracle) std::printf(" %s |", oracle.cell().c_str());
+      std::printf("\n");
       std::fflush(stdout);
       if (suite == "clean") continue;  // the average is over degraded suites
       avg_input.add_mean(input), avg_blind.add_mean(twin), avg_conditioned.add_mean(conditioned);
+      avg_oracle.add_mean(oracle);
       for (std::size_t e = 0; e < external.size(); ++e) avg_external[e].add_mean(ext[e]);
     }
   }
   std::printf("| **average of the degraded rows** | | | %s |", avg_input.cell().c_str());
   for (const auto& s : avg_external) std::printf(" %s |", s.cell().c_str());
   if (blind) std::printf(" %s |", avg_blind.cell().c_str());
-  std::printf(" %s |\n\n", avg_conditioned.cell().c_str());
+  std::printf(" %s |", avg_conditioned.cell().c_str());
+  if (a.oracle) std::printf(" %s |", avg_oracle.cell().c_str());
+  std::printf("\n\n");
 }
 
 // What a judge still finds in an image: severity summed over the types it calls present.
@@ -220,7 +232,7 @@ void rl_table(const Args& a, rirf::Reasoner& reasoner, rirf::Restorer& supervise
       const std::string set = fs::path(dir).filename().string();
       Score sup, tuned;
       double residual[4] = {0, 0, 0, 0};  // DiagNet sup, DiagNet RL, classical sup, classical RL
-      for (const auto& [stem, clean, degraded] : make_samples(dir, suite, a.limit)) {
+      for (const auto& [stem, clean, degraded, plan] : make_samples(dir, suite, a.limit)) {
         const rirf::Diagnosis diagnosis = reasoner.diagnose(degraded);
         const at::Tensor x = quantise(supervised.restore(degraded, diagnosis, options));
         const at::Tensor y = quantise(rl.restore(degraded, diagnosis, options));
@@ -246,8 +258,7 @@ void rl_table(const Args& a, rirf::Reasoner& reasoner, rirf::Restorer& supervise
 // The restorer returns an image it finds nothing in unchanged, without running the network; a
 // timing of that would measure nothing.
 void require_finding(const rirf::Diagnosis& diagnosis) {
-  for (const auto& f : diagnosis.findings)
-    if (f.present) return;
+  if (diagnosis.any_present()) return;
   throw rirf::Error("bench: the reasoner found nothing in the timed image, so the network would not run");
 }
 
@@ -301,6 +312,7 @@ int main(int argc, char** argv) {
     else if (flag == "--weights") a.weights = value;
     else if (flag == "--blind") a.blind = value;
     else if (flag == "--rl") a.rl = value;
+    else if (flag == "--oracle") a.oracle = value != "0";
     else if (flag == "--reasoner") a.reasoner = value;
     else if (flag == "--external") a.external.push_back(value);
     else if (flag == "--write-inputs") a.write_inputs = value;

@@ -55,6 +55,11 @@ struct Diagnosis {
   Diagnosis();
   const Finding& finding(DegradationType type) const { return findings[static_cast<int>(type)]; }
   Finding& finding(DegradationType type) { return findings[static_cast<int>(type)]; }
+  bool any_present() const {
+    for (const auto& f : findings)
+      if (f.present) return true;
+    return false;
+  }
   void validate() const;  // throws Error naming the bad field
 };
 

@@ -43,10 +43,10 @@ class NetRestorer : public Restorer {
     // Nothing found (or nothing the user asked to undo): the input comes back as it was. The
     // network is close to the identity there, but a photo the reasoner calls clean should not
     // change at all, and skipping it is free.
-    if (conditioned() && nothing_to_undo(diagnosis, keep)) return image.to(at::kCPU, at::kFloat).clamp(0, 1);
+    const at::Tensor x = image.to(at::kCPU, at::kFloat).clamp(0, 1);
+    if (conditioned() && nothing_to_undo(diagnosis, keep)) return x;
     Condition values = condition_from_diagnosis(diagnosis, keep);
     const at::Tensor condition = torch::from_blob(values.data(), {1, kConditionSize}, torch::kFloat).clone();
-    const at::Tensor x = image.to(at::kCPU, at::kFloat).clamp(0, 1);
     const auto run = [&](const at::Tensor& tile) {
       return net_->forward(tile.contiguous(at::MemoryFormat::ChannelsLast), condition).contiguous();
     };
