@@ -67,12 +67,10 @@ Scores evaluate(rirf::Reasoner& reasoner, const std::vector<Sample>& samples, st
                      rirf::type_name(type), truth_severity, f.present ? 1 : 0, f.confidence, f.severity);
       }
     }
-    bool all_absent = true;
     for (auto type : rirf::all_degradation_types()) {
       const int t = static_cast<int>(type);
       const bool truth = sample.plan.has(type);
       const rirf::Finding& f = d.finding(type);
-      all_absent = all_absent && !f.present;
       s.tp[t] += truth && f.present;
       s.fp[t] += !truth && f.present;
       s.fn[t] += truth && !f.present;
@@ -93,7 +91,7 @@ Scores evaluate(rirf::Reasoner& reasoner, const std::vector<Sample>& samples, st
     }
     if (sample.plan.steps.empty()) {
       s.clean_total += 1;
-      s.clean_right += all_absent;
+      s.clean_right += !d.any_present();
     }
   }
   return s;
