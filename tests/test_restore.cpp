@@ -10,6 +10,7 @@
 #include "restore/tiling.hpp"
 #include "rirf/restorer.hpp"
 #include "rirf/safetensors.hpp"
+#include "train/restorer_run.hpp"
 #include "test_util.hpp"
 
 namespace rirf {
@@ -160,6 +161,33 @@ TEST(RestorerWeights, RoundTripAndClearErrors) {
   test::expect_error_containing([&] { load_restorer_net(bad); }, "tensor 'ending.bias' is missing");
   std::filesystem::remove(path);
   std::filesystem::remove(bad);
+}
+
+TEST(RestorerWeights, GrowingAddsIdentityBlocksAndRefusesOtherShapes) {
+  RestorerNet small = busy_net(true);
+  const std::string path = test::temp_path("restore", "small.safetensors");
+  save_restorer_net(small, path, {});
+  RestorerNetOptions o = small->options();
+  o.encoder_blocks = {2, 1, 3};
+  o.middle_blocks = 4;
+  o.decoder_blocks = {1, 2, 2};
+  RestorerNet grown(o);
+  EXPECT_EQ(train::load_restorer_into(grown, path, true), 1 + 1 + 2 + 1 + 1);
+  grown->eval();
+  torch::NoGradGuard no_grad;
+  const at::Tensor x = torch::rand({2, 3, 24, 20}), c = random_condition(2);
+  EXPECT_TRUE(torch::allclose(grown->forward(x, c), small->forward(x, c), 1e-5, 1e-6));
+  // Without `grow`, or into a network that is not the same one with blocks appended: an error.
+  test::expect_error_containing([&] { train::load_restorer_into(grown, path); }, "holds a different network");
+  RestorerNetOptions shallower = small->options();
+  shallower.middle_blocks = 1;
+  RestorerNet other(shallower);
+  test::expect_error_containing([&] { train::load_restorer_into(other, path, true); }, "holds a different network");
+  RestorerNetOptions wider = small->options();
+  wider.width = 12;
+  RestorerNet wide(wider);
+  test::expect_error_containing([&] { train::load_restorer_into(wide, path, true); }, "holds a different network");
+  std::filesystem::remove(path);
 }
 
 TEST(Restorer, NothingFoundOrNothingToUndoReturnsTheInputExactly) {

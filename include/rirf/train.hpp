@@ -91,8 +91,14 @@ struct RestorerTrainOptions {
   std::vector<std::string> exclude;  // file names (no folder) left out of data_dirs
   std::string reasoner;              // DiagNet weights whose predicted diagnosis conditions the restorer
   bool blind = false;                // train the blind twin (no condition; the reasoner is not used)
-  std::string init;                  // start from these RestorerNet weights (same shape), new schedule
-  int width = 16;                    // RestorerNet width (levels and blocks: RestorerNetOptions defaults)
+  std::string init;                  // start from these RestorerNet weights, new schedule (see below)
+  int width = 16;                    // RestorerNet width
+  // Blocks per level and at the bottom (empty / -1: RestorerNetOptions defaults). An --init
+  // network of the same width and levels with fewer blocks is grown into this one: its blocks
+  // keep their weights and the added ones start as the identity (zero residual scales, as in
+  // NAFNet), so training continues from its function with more capacity.
+  std::vector<int> encoder_blocks, decoder_blocks;
+  int middle_blocks = -1;
   int steps = 20000;
   int batch = 8;
   int crop = 96;

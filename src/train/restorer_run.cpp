@@ -12,11 +12,34 @@
 namespace rirf::train {
 namespace fs = std::filesystem;
 
-void load_restorer_into(RestorerNet& to, const std::string& path) {
+namespace {
+
+// Blocks `to` has beyond `from`, or -1 when `to` is not `from` with blocks appended.
+int blocks_added(const RestorerNetOptions& from, const RestorerNetOptions& to) {
+  if (from.width != to.width || from.conditioned != to.conditioned || from.embedding != to.embedding ||
+      from.levels() != to.levels() || from.middle_blocks > to.middle_blocks)
+    return -1;
+  int added = to.middle_blocks - from.middle_blocks;
+  for (int k = 0; k < from.levels(); ++k) {
+    if (from.encoder_blocks[k] > to.encoder_blocks[k] || from.decoder_blocks[k] > to.decoder_blocks[k]) return -1;
+    added += to.encoder_blocks[k] - from.encoder_blocks[k] + to.decoder_blocks[k] - from.decoder_blocks[k];
+  }
+  return added;
+}
+
+}  // namespace
+
+int load_restorer_into(RestorerNet& to, const std::string& path, bool grow) {
   RestorerNet loaded = load_restorer_net(path);
-  check(loaded->options().to_json() == to->options().to_json(),
-        "'" + path + "' holds a different network (" + loaded->options().to_json().dump() + ")");
-  copy_parameters(*to, *loaded);
+  const int added = blocks_added(loaded->options(), to->options());
+  check(added == 0 || (grow && added > 0),
+        "'" + path + "' holds a different network (" + loaded->options().to_json().dump() + "; this run builds " +
+            to->options().to_json().dump() + ")");
+  torch::NoGradGuard no_grad;
+  const auto source = loaded->named_parameters();
+  for (auto& item : to->named_parameters())
+    if (const auto* value = source.find(item.key())) item.value().copy_(*value);
+  return added;
 }
 
 int start_restorer_run(DataParallel& ranks, const std::string& out, bool resume, RestorerNet& net, RestorerNet& ema,

@@ -12,8 +12,12 @@
 
 namespace rirf::train {
 
-// Copies the weights in `path` into `to`; Error naming the file if it holds another shape.
-void load_restorer_into(RestorerNet& to, const std::string& path);
+// Copies the weights in `path` into `to`; Error naming the file if it holds another shape. With
+// `grow`, the file may also hold a shallower network of the same width, levels and condition:
+// its blocks are copied by name (a level's blocks are numbered from its input), and `to`'s extra
+// blocks keep their initial weights, the identity while their residual scales are zero. Returns
+// the number of blocks added.
+int load_restorer_into(RestorerNet& to, const std::string& path, bool grow = false);
 
 // With `resume`, rank 0 loads the run folder's checkpoint and EMA, every rank gets the optimizer
 // and step from it and continues its data stream (`rng`); otherwise ema starts as net. Then all

@@ -31,6 +31,16 @@ using train::fmt;
 using train::ConditionedPairs;
 using train::Pairs;
 
+RestorerNetOptions network_options(const RestorerTrainOptions& options) {
+  RestorerNetOptions o;
+  o.width = options.width;
+  o.conditioned = !options.blind;
+  if (!options.encoder_blocks.empty()) o.encoder_blocks = options.encoder_blocks;
+  if (!options.decoder_blocks.empty()) o.decoder_blocks = options.decoder_blocks;
+  if (options.middle_blocks >= 0) o.middle_blocks = options.middle_blocks;
+  return o;
+}
+
 }  // namespace
 
 void RestorerTrainOptions::validate() const {
@@ -38,6 +48,7 @@ void RestorerTrainOptions::validate() const {
   check(!out_dir.empty(), "train: give --out");
   check(blind || !reasoner.empty(), "train: give --reasoner (or --blind for the blind twin)");
   check(width >= 4 && width <= 256, "train: --width must be in [4, 256]");
+  network_options(*this).validate();
   check(steps > 0, "train: --steps must be positive");
   check(batch > 0 && batch <= 4096, "train: --batch must be in [1, 4096]");
   check(crop >= 32 && crop <= 1024 && crop % 8 == 0, "train: --crop must be a multiple of 8 in [32, 1024]");
@@ -55,7 +66,8 @@ void RestorerTrainOptions::validate() const {
 
 nlohmann::json RestorerTrainOptions::to_json() const {
   return {{"data_dirs", data_dirs}, {"val_dir", val_dir}, {"out_dir", out_dir}, {"exclude", exclude},
-          {"reasoner", reasoner}, {"blind", blind}, {"width", width}, {"steps", steps}, {"batch", batch},
+          {"reasoner", reasoner}, {"blind", blind}, {"width", width},
+          {"encoder_blocks", encoder_blocks}, {"middle_blocks", middle_blocks}, {"decoder_blocks", decoder_blocks}, {"steps", steps}, {"batch", batch},
           {"crop", crop}, {"lr", lr}, {"weight_decay", weight_decay}, {"warmup", warmup}, {"ema_decay", ema_decay},
           {"log_every", log_every}, {"val_every", val_every}, {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every},
           {"clean_probability", clean_probability}, {"keep_probability", keep_probability},
@@ -76,13 +88,14 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
   DiagNet reasoner;
   if (!options.blind) load_diagnet_weights(reasoner, options.reasoner);
   reasoner->eval();
-  RestorerNetOptions net_options;
-  net_options.width = options.width;
-  net_options.conditioned = !options.blind;
+  const RestorerNetOptions net_options = network_options(options);
   RestorerNet net(net_options), ema(net_options);
   const bool main_rank = options.distributed.rank == 0;
-  // An --init network must have the shape this run builds.
-  if (main_rank && !options.init.empty() && !options.resume) train::load_restorer_into(net, options.init);
+  // An --init network has the shape this run builds, or a shallower one that grows into it.
+  if (main_rank && !options.init.empty() && !options.resume) {
+    const int added = train::load_restorer_into(net, options.init, true);
+    if (added > 0) log(fmt("grown from %s: %d blocks added as the identity", options.init.c_str(), added));
+  }
   net->to(device);
   ema->to(device);
   std::optional<Pairs> val;

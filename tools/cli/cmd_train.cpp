@@ -122,12 +122,20 @@ void register_train(CLI::App& app) {
   rcmd->add_option("--reasoner", r->reasoner, "DiagNet weights whose predicted diagnosis conditions the restorer")
       ->check(CLI::ExistingFile);
   rcmd->add_flag("--blind", r->blind, "train the blind twin (same body, no diagnosis)");
-  rcmd->add_option("--init", r->init, "start from these restorer weights (same network), with a new schedule");
+  rcmd->add_option("--init", r->init,
+                   "start from these restorer weights, with a new schedule: the same network, or one with fewer "
+                   "blocks that grows into this one (the added blocks start as the identity)");
   rcmd->add_option("--loss", r->loss, "l1 (default) or psnr (each sample's log MSE)");
   rcmd->add_option("--single", r->single_probability,
                    "chance that a degraded sample has exactly one type, on top of the uniform 1-3 (default 0)");
   add_type_weight_flag(rcmd, r->type_weights);
   rcmd->add_option("--width", r->width, "channels at full resolution (default 16)")->check(CLI::Range(4, 256));
+  rcmd->add_option("--encoder-blocks", r->encoder_blocks, "blocks per level before each downsampling (default 1,1,2)")
+      ->delimiter(',');
+  rcmd->add_option("--middle-blocks", r->middle_blocks, "blocks at the lowest resolution (default 2)")
+      ->check(CLI::Range(0, 64));
+  rcmd->add_option("--decoder-blocks", r->decoder_blocks, "blocks per level after each upsampling (default 1,1,1)")
+      ->delimiter(',');
   rcmd->add_option("--steps", r->steps, "optimiser steps (default 20000)")->check(CLI::Range(1, 10'000'000));
   rcmd->add_option("--batch", r->batch, "crops per step (default 8)")->check(CLI::Range(1, 4096));
   rcmd->add_option("--crop", r->crop, "crop size in px, a multiple of 8 (default 96)")->check(CLI::Range(32, 1024));
