@@ -66,8 +66,8 @@ void RestorerTrainOptions::validate() const {
 
 nlohmann::json RestorerTrainOptions::to_json() const {
   return {{"data_dirs", data_dirs}, {"val_dir", val_dir}, {"out_dir", out_dir}, {"exclude", exclude},
-          {"reasoner", reasoner}, {"blind", blind}, {"width", width},
-          {"encoder_blocks", encoder_blocks}, {"middle_blocks", middle_blocks}, {"decoder_blocks", decoder_blocks}, {"steps", steps}, {"batch", batch},
+          {"reasoner", reasoner}, {"blind", blind}, {"width", width}, {"encoder_blocks", encoder_blocks},
+          {"middle_blocks", middle_blocks}, {"decoder_blocks", decoder_blocks}, {"steps", steps}, {"batch", batch},
           {"crop", crop}, {"lr", lr}, {"weight_decay", weight_decay}, {"warmup", warmup}, {"ema_decay", ema_decay},
           {"log_every", log_every}, {"val_every", val_every}, {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every},
           {"clean_probability", clean_probability}, {"keep_probability", keep_probability},
