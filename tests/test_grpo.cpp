@@ -28,6 +28,15 @@ TEST(Grpo, AdvantagesAreZeroMeanWithinEachGroup) {
   EXPECT_EQ(a[0].argmax().item<int64_t>(), 3);
 }
 
+TEST(Grpo, AFloorOnTheSpreadKeepsHairlineDifferencesSmall) {
+  const at::Tensor rewards = torch::tensor({{0.0f, 1e-4f, 2e-4f, 3e-4f}, {0.0f, 0.1f, 0.2f, 0.3f}});
+  const at::Tensor floored = group_advantages(rewards, 0.01);
+  EXPECT_TRUE(torch::allclose(floored.mean(1), torch::zeros({2}), 1e-5, 1e-6));
+  EXPECT_LT(floored[0].abs().max().item<double>(), 0.02);        // spread 1.1e-4 against a floor of 0.01
+  EXPECT_NEAR(floored[1].pow(2).mean().item<double>(), 1.0, 1e-4);  // above the floor: unit spread as before
+  EXPECT_GT(group_advantages(rewards)[0].pow(2).mean().item<double>(), 0.95);  // without it: amplified to ~unit
+}
+
 TEST(Grpo, LogProbabilityIsTheGaussianOfTheDrawnCoefficients) {
   Rng rng(5);
   const double sigma = 0.05;

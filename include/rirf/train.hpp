@@ -68,6 +68,8 @@ struct ReasonerTrainOptions {
   double clean_probability = 0.2;
   // Relative chance of each type in the drawn plans (as RestorerTrainOptions::type_weights).
   std::array<double, kNumDegradationTypes> type_weights{1, 1, 1, 1, 1, 1};
+  // Crops are cut from regions up to this many times larger and downscaled (PhotoPool::random_crop).
+  double zoom_out = 1.0;
   std::uint64_t seed = 1;
   bool resume = false;
   int threads = 0;  // 0: all cores
@@ -154,6 +156,7 @@ struct RlTrainOptions {
   double supervised = 1.0;  // weight of the supervised loss mixed in, so nothing is forgotten
   std::string loss = "l1";  // the supervised loss: "l1" or "psnr" (RestorerTrainOptions::loss)
   double fidelity = 1.0;    // reward = -residual severity / 100 + fidelity * PSNR(sample, truth) / 10
+  double min_spread = 0.0;  // floor on the group's reward spread in the advantages (train/grpo.hpp)
   double lr = 2e-5;
   double weight_decay = 0.0;
   int warmup = 50;

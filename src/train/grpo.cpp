@@ -58,9 +58,9 @@ at::Tensor log_prob(const at::Tensor& mean, const Exploration& exploration, doub
   return -project(difference, exploration.atoms).pow(2) / (2 * sigma * sigma);
 }
 
-at::Tensor group_advantages(const at::Tensor& rewards) {
+at::Tensor group_advantages(const at::Tensor& rewards, double min_spread) {
   const at::Tensor centred = rewards - rewards.mean(1, true);
-  const at::Tensor spread = centred.pow(2).mean(1, true).sqrt();
+  const at::Tensor spread = centred.pow(2).mean(1, true).sqrt().clamp_min(min_spread);
   return centred / (spread + 1e-6);
 }
 

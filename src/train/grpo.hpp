@@ -39,8 +39,10 @@ Exploration explore(const at::Tensor& mean, int group, int atoms, double sigma, 
 at::Tensor log_prob(const at::Tensor& mean, const Exploration& exploration, double sigma);
 
 // Rewards [B, G] -> advantages normalised within each group: zero mean, unit spread (a group
-// whose rewards are all equal gets zeros).
-at::Tensor group_advantages(const at::Tensor& rewards);
+// whose rewards are all equal gets zeros). The spread divided by is at least `min_spread`: with
+// continuous rewards a group whose rewards differ by a hair (a judge that sees nothing, up to
+// rounding) would otherwise get advantages as large as a group with a real preference.
+at::Tensor group_advantages(const at::Tensor& rewards, double min_spread = 0.0);
 
 // GRPO's clipped surrogate, negated to be minimised: -mean(min(r A, clip(r, 1-eps, 1+eps) A)),
 // with one ratio r = exp(log_prob - old_log_prob) per explored dimension, as GRPO has one per

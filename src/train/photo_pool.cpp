@@ -1,6 +1,7 @@
 #include "train/photo_pool.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
@@ -61,11 +62,18 @@ PhotoPool::PhotoPool(const std::vector<std::string>& dirs, std::int64_t min_side
   check(!photos_.empty(), "no training images of at least " + std::to_string(min_side) + " px in the given folders");
 }
 
-at::Tensor PhotoPool::random_crop(Rng& rng, std::int64_t crop) const {
+at::Tensor PhotoPool::random_crop(Rng& rng, std::int64_t crop, double max_zoom_out) const {
   const at::Tensor& photo = photos_[static_cast<std::size_t>(rng.integer(0, static_cast<std::int64_t>(photos_.size()) - 1))];
-  const std::int64_t top = random_origin(rng, photo.size(1), crop);
-  const std::int64_t left = random_origin(rng, photo.size(2), crop);
-  at::Tensor x = photo.slice(1, top, top + crop).slice(2, left, left + crop).to(at::kFloat).div(255.0);
+  std::int64_t region = crop;
+  if (max_zoom_out > 1.0) {
+    const double zoom = std::exp(rng.uniform(0.0, std::log(max_zoom_out)));
+    region = std::min({static_cast<std::int64_t>(zoom * static_cast<double>(crop)) / 8 * 8, photo.size(1), photo.size(2)});
+    region = std::max(region, crop);
+  }
+  const std::int64_t top = random_origin(rng, photo.size(1), region);
+  const std::int64_t left = random_origin(rng, photo.size(2), region);
+  at::Tensor x = photo.slice(1, top, top + region).slice(2, left, left + region).to(at::kFloat).div(255.0);
+  if (region > crop) x = at::adaptive_avg_pool2d(x.unsqueeze(0), {crop, crop}).squeeze(0);
   if (rng.bernoulli(0.5)) x = x.flip({2});
   return x.unsqueeze(0).contiguous();
 }

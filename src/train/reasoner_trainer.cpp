@@ -1,5 +1,5 @@
 // `rirf train reasoner`: DiagNet on the engine's on-the-fly (degraded, clean, plan) triples.
-// Each sample: a random crop of a clean photo, sometimes made "camera-realistic" first (a light
+// Each sample: a random crop of a clean photo (optionally of a larger region, downscaled), sometimes made "camera-realistic" first (a light
 // JPEG or a touch of softness that still counts as clean), then a sampled plan (20% clean),
 // quantised to 8 bits like a real file. Loss: presence BCE + severity L1 (present types) +
 // blur-kind CE + airlight L1. AdamW, linear warm-up then cosine decay.
@@ -167,6 +167,7 @@ void ReasonerTrainOptions::validate() const {
   check(crop >= 32 && crop <= 1024 && crop % 8 == 0, "train: --crop must be a multiple of 8 in [32, 1024]");
   check(lr > 0 && lr < 1, "train: --lr must be in (0, 1)");
   check(clean_probability >= 0 && clean_probability <= 1, "train: clean probability must be in [0, 1]");
+  check(zoom_out >= 1 && zoom_out <= 8, "train: --zoom-out must be in [1, 8]");
   validate_type_weights(type_weights);
   distributed.validate();
   compute.validate(distributed);
@@ -178,7 +179,8 @@ nlohmann::json ReasonerTrainOptions::to_json() const {
           {"lr", lr},               {"weight_decay", weight_decay}, {"warmup", warmup},
           {"log_every", log_every}, {"val_every", val_every}, {"checkpoint_every", checkpoint_every},
           {"clean_probability", clean_probability}, {"type_weights", train::type_weights_json(type_weights)},
-          {"seed", seed}, {"threads", threads}, {"compute", compute.to_json()}, {"distributed", distributed.to_json()}};
+          {"zoom_out", zoom_out}, {"seed", seed}, {"threads", threads}, {"compute", compute.to_json()},
+          {"distributed", distributed.to_json()}};
 }
 
 void train_reasoner(const ReasonerTrainOptions& options, const std::function<void(const std::string&)>& log) {
@@ -245,7 +247,7 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
         std::vector<at::Tensor> clean;
         std::vector<DegradationPlan> plans;
         for (int i = 0; i < options.batch; ++i) {
-          clean.push_back(camera_realism(pool.random_crop(r, options.crop), r));
+          clean.push_back(camera_realism(pool.random_crop(r, options.crop, options.zoom_out), r));
           plans.push_back(sample_plan(sampling, r));
         }
         return make_batch(clean, plans);

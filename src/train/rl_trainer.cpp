@@ -52,7 +52,8 @@ void RlTrainOptions::validate() const {
   check(sigma > 0 && sigma <= 0.5, "train rl: --sigma must be in (0, 0.5]");
   check(epochs >= 1 && epochs <= 16, "train rl: --epochs must be in [1, 16]");
   check(clip > 0 && clip < 1, "train rl: --clip must be in (0, 1)");
-  check(kl >= 0 && supervised >= 0 && fidelity >= 0, "train rl: --kl, --supervised and --fidelity must be >= 0");
+  check(kl >= 0 && supervised >= 0 && fidelity >= 0 && min_spread >= 0,
+        "train rl: --kl, --supervised, --fidelity and --min-spread must be >= 0");
   check(lr > 0 && lr < 1, "train rl: --lr must be in (0, 1)");
   check(ema_decay >= 0 && ema_decay < 1, "train rl: --ema must be in [0, 1)");
   check(val_crop >= 32 && val_crop % 8 == 0, "train rl: --val-crop must be a multiple of 8, at least 32");
@@ -68,7 +69,7 @@ nlohmann::json RlTrainOptions::to_json() const {
   return {{"data_dirs", data_dirs}, {"val_dir", val_dir}, {"out_dir", out_dir}, {"exclude", exclude},
           {"restorer", restorer}, {"reasoner", reasoner}, {"steps", steps}, {"batch", batch}, {"crop", crop},
           {"group", group}, {"atoms", atoms}, {"sigma", sigma}, {"epochs", epochs}, {"clip", clip}, {"kl", kl},
-          {"supervised", supervised}, {"loss", loss}, {"fidelity", fidelity}, {"lr", lr}, {"weight_decay", weight_decay},
+          {"supervised", supervised}, {"loss", loss}, {"fidelity", fidelity}, {"min_spread", min_spread}, {"lr", lr}, {"weight_decay", weight_decay},
           {"warmup", warmup}, {"ema_decay", ema_decay}, {"log_every", log_every}, {"val_every", val_every},
           {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every}, {"clean_probability", clean_probability},
           {"single_probability", single_probability},
@@ -163,7 +164,7 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
     const at::Tensor severity = train::residual_severity(*reasoner, samples.to(at::kCPU)).to(device).reshape({b, g});
     const at::Tensor truth = target.unsqueeze(1).expand({b, g, 3, options.crop, options.crop}).reshape(samples.sizes());
     const at::Tensor rewards = -severity / 100.0 + options.fidelity * psnr_per_image(samples, truth).reshape({b, g}) / 10.0;
-    const at::Tensor advantages = train::group_advantages(rewards);
+    const at::Tensor advantages = train::group_advantages(rewards, options.min_spread);
 
     const double lr = train::cosine_learning_rate(options.lr, clock.position(step), options.steps, options.warmup);
     train::set_learning_rate(optimizer, lr);

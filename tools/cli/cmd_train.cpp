@@ -100,6 +100,10 @@ void register_train(CLI::App& app) {
   cmd->add_option("--batch", o->batch, "crops per step (default 24)")->check(CLI::Range(1, 4096));
   cmd->add_option("--crop", o->crop, "crop size in px, a multiple of 8 (default 128)")->check(CLI::Range(32, 1024));
   cmd->add_option("--lr", o->lr, "peak learning rate (default 2e-3)")->check(CLI::Range(1e-7, 1.0));
+  cmd->add_option("--zoom-out", o->zoom_out,
+                  "cut crops from regions up to this many times larger, downscaled: more scales of the same photos "
+                  "(default 1: none)")
+      ->check(CLI::Range(1.0, 8.0));
   cmd->add_option("--seed", o->seed, "seed for weights and data (default 1)");
   cmd->add_option("--val-every", o->val_every, "validate every N steps (default 500)")->check(CLI::Range(1, 1'000'000));
   cmd->add_option("--checkpoint-every", o->checkpoint_every, "checkpoint every N steps (default 250)")
@@ -190,6 +194,9 @@ void register_train(CLI::App& app) {
   lcmd->add_option("--supervised", l->supervised, "weight of the supervised loss (default 1)")->check(CLI::Range(0.0, 1e6));
   lcmd->add_option("--loss", l->loss, "the supervised loss: l1 (default) or psnr (each sample's log MSE)");
   lcmd->add_option("--fidelity", l->fidelity, "weight of PSNR to the truth in the reward (default 1)")->check(CLI::Range(0.0, 1e6));
+  lcmd->add_option("--min-spread", l->min_spread,
+                   "floor on a group's reward spread when normalising advantages, in reward units (default 0: none)")
+      ->check(CLI::Range(0.0, 1e6));
   lcmd->add_option("--lr", l->lr, "peak learning rate (default 2e-5)")->check(CLI::Range(1e-9, 1.0));
   lcmd->add_option("--ema", l->ema_decay, "EMA decay of the saved weights (default 0.99)")->check(CLI::Range(0.0, 0.99999));
   lcmd->add_option("--single", l->single_probability, "extra chance of single-type samples (default 0)")->check(CLI::Range(0.0, 1.0));
