@@ -1,7 +1,7 @@
 // `rirf train reasoner`: DiagNet on the engine's on-the-fly (degraded, clean, plan) triples.
-// Each sample: a random crop of a clean photo (optionally of a larger region, downscaled), sometimes made "camera-realistic" first (a light
-// JPEG or a touch of softness that still counts as clean), then a sampled plan (20% clean),
-// quantised to 8 bits like a real file. Loss: presence BCE + severity L1 (present types) +
+// Each sample: a random crop of a clean photo (optionally of a larger region, downscaled),
+// sometimes made "camera-realistic" first (a light JPEG or a touch of softness that still counts
+// as clean), then a sampled plan (20% clean), quantised to 8 bits like a real file. Loss: presence BCE + severity L1 (present types) +
 // blur-kind CE + airlight L1. AdamW, linear warm-up then cosine decay.
 #include <torch/torch.h>
 
