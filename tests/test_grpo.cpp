@@ -98,5 +98,44 @@ TEST(Grpo, UpdatesMoveTheModelTowardsWhatTheRewardPrefers) {
   EXPECT_LT(brightness_after_training(-1.0), 0.48);
 }
 
+TEST(Grpo, VectorPolicyLogProbabilityAndKl) {
+  Rng rng(5);
+  const at::Tensor mean = torch::randn({3, 7});
+  const double sigma = 0.1;
+  const VectorExploration e = explore_vector(mean, 4, sigma, rng);
+  ASSERT_EQ(e.samples.sizes(), (std::vector<std::int64_t>{3, 4, 7}));
+  const at::Tensor z = (e.samples - mean.unsqueeze(1)) / sigma;
+  EXPECT_TRUE(torch::allclose(e.old_log_prob, -z.pow(2) / 2, 1e-4, 1e-4));
+  EXPECT_TRUE(torch::allclose(vector_log_prob(mean, e.samples, sigma), e.old_log_prob));
+  EXPECT_NEAR(vector_kl(mean + 0.1, mean, sigma).item<double>(), 7 * 0.01 / (2 * 0.01), 1e-4);
+}
+
+// A tiny "restorer" whose output is a fixed image scaled by a learnable modulation m (one value
+// per input, as the film policy explores the network's modulations, not its pixels); the reward
+// prefers brighter (or darker) outputs. A few GRPO updates must move the modulation that way.
+double modulation_after_training(double direction) {
+  Rng rng(13);
+  at::Tensor modulation = torch::zeros({4, 1}).requires_grad_();
+  const at::Tensor image = torch::full({4, 1, 3, 8, 8}, 0.5f);
+  torch::optim::Adam optimizer({modulation}, torch::optim::AdamOptions(1e-2));
+  const double sigma = 0.05;
+  for (int step = 0; step < 30; ++step) {
+    const VectorExploration e = explore_vector(modulation, 6, sigma, rng);
+    const at::Tensor outputs = image * (1.0 + e.samples.reshape({4, 6, 1, 1, 1}));  // [B, G, 3, 8, 8]
+    const at::Tensor advantages = group_advantages(direction * outputs.mean({2, 3, 4}));
+    for (int epoch = 0; epoch < 2; ++epoch) {
+      optimizer.zero_grad();
+      clipped_policy_loss(vector_log_prob(modulation, e.samples, sigma), e.old_log_prob, advantages, 0.2).backward();
+      optimizer.step();
+    }
+  }
+  return modulation.mean().item<double>();
+}
+
+TEST(Grpo, VectorPolicyUpdatesMoveTheModulationTowardsWhatTheRewardPrefers) {
+  EXPECT_GT(modulation_after_training(+1.0), 0.1);
+  EXPECT_LT(modulation_after_training(-1.0), -0.1);
+}
+
 }  // namespace
 }  // namespace rirf::train

@@ -59,6 +59,24 @@ TEST(RestorerNet, ConditionChangesTheOutputAndTheBlindTwinIgnoresIt) {
   EXPECT_THROW(conditioned->forward(x, torch::zeros({1, 5})), Error);
 }
 
+TEST(RestorerNet, ModulationsSplitTheForwardPassExactly) {
+  // The RL stage's film policy runs the body with sampled modulations: with the network's own
+  // they must give exactly forward's result, and one per channel of every block (scale, shift).
+  RestorerNet net = busy_net(true);
+  torch::NoGradGuard no_grad;
+  const at::Tensor x = torch::rand({2, 3, 20, 28}), c = random_condition(2);
+  const at::Tensor m = net->modulations(c);
+  // width 8, blocks 1,1,2 | 2 | 1,1,1 at 8,16,32 | 64 | 32,16,8 channels
+  const std::int64_t channels = 8 + 16 + 2 * 32 + 2 * 64 + 32 + 16 + 8;
+  EXPECT_EQ(m.sizes(), (std::vector<std::int64_t>{2, 2 * channels}));
+  EXPECT_EQ(net->modulation_width(), 2 * channels);
+  EXPECT_TRUE(net->forward(x, c).equal(net->forward_modulated(x, m)));
+  // Another modulation changes the output; a wrong shape is a clear error.
+  EXPECT_GT((net->forward_modulated(x, m + 0.1) - net->forward(x, c)).abs().max().item<double>(), 1e-3);
+  EXPECT_THROW(net->forward_modulated(x, m.slice(1, 0, 10)), Error);
+  EXPECT_THROW(busy_net(false)->modulations(c), Error);
+}
+
 TEST(RestorerNet, ChannelsLastGivesTheSameResult) {
   RestorerNet net = busy_net(true);
   torch::NoGradGuard no_grad;

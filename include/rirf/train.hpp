@@ -148,8 +148,9 @@ struct RlTrainOptions {
   int batch = 4;
   int crop = 96;
   int group = 4;         // G restorations per input, whose rewards are compared with each other
-  int atoms = 32;        // K random DCT atoms per sample: 3K explored directions
-  double sigma = 0.02;   // exploration spread of each atom's coefficient
+  std::string explore = "output";  // the policy's space: "output" (DCT atoms of the image) or "film" (the blocks' modulations)
+  int atoms = 32;        // output: K random DCT atoms per sample, 3K explored directions
+  double sigma = 0.02;   // exploration spread of each atom's coefficient (or of each modulation)
   int epochs = 2;        // clipped updates per group of samples
   double clip = 0.2;     // ratio clip
   double kl = 0.05;      // weight of KL(policy || supervised reference)

@@ -41,9 +41,17 @@ NafBlockImpl::NafBlockImpl(int channels, int condition_width) : channels_(channe
 
 torch::Tensor NafBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& embedding) {
   // x: [N, C, H, W]; embedding: [N, condition_width]
+  return forward_modulated(x, film_ ? modulation(embedding) : torch::Tensor());
+}
+
+torch::Tensor NafBlockImpl::modulation(const torch::Tensor& embedding) {
+  return film_ ? film_->forward(embedding) : torch::Tensor();
+}
+
+torch::Tensor NafBlockImpl::forward_modulated(const torch::Tensor& x, const torch::Tensor& modulation) {
   torch::Tensor y = layer_norm_2d(x, norm1_weight_, norm1_bias_);
   if (film_) {
-    const auto film = film_->forward(embedding).view({-1, 2 * channels_, 1, 1}).chunk(2, 1);
+    const auto film = modulation.view({-1, 2 * channels_, 1, 1}).chunk(2, 1);
     y = y * (film[0] + 1.0) + film[1];
   }
   y = project_->forward(simple_gate(depthwise_->forward(expand_->forward(y))));

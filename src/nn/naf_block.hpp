@@ -22,6 +22,13 @@ class NafBlockImpl : public torch::nn::Module {
   NafBlockImpl(int channels, int condition_width);
   // x: [N, C, H, W]; embedding: [N, condition_width] (ignored by a blind block)
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& embedding);
+  // The FiLM modulation the embedding makes, [N, 2C] (scales then shifts), and the block run with
+  // a given one: forward(x, e) == forward_modulated(x, modulation(e)). Split so that the RL stage
+  // can explore in modulation space (src/train/grpo.hpp). A blind block has none (width 0) and
+  // ignores `modulation`.
+  int modulation_width() const { return film_ ? 2 * channels_ : 0; }
+  torch::Tensor modulation(const torch::Tensor& embedding);
+  torch::Tensor forward_modulated(const torch::Tensor& x, const torch::Tensor& modulation);
 
  private:
   int channels_;

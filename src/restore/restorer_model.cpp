@@ -72,13 +72,56 @@ RestorerNetImpl::RestorerNetImpl(const RestorerNetOptions& options) : options_(o
 }
 
 torch::Tensor RestorerNetImpl::run_blocks(const torch::nn::ModuleList& blocks, torch::Tensor x,
-                                          const torch::Tensor& embedding) {
-  for (const auto& block : *blocks) x = block->as<nn::NafBlock>()->forward(x, embedding);
+                                          const torch::Tensor& modulations, std::int64_t& offset) {
+  for (const auto& module : *blocks) {
+    auto block = module->as<nn::NafBlock>();
+    const std::int64_t width = block->modulation_width();
+    x = block->forward_modulated(x, width > 0 ? modulations.slice(1, offset, offset + width) : torch::Tensor());
+    offset += width;
+  }
   return x;
+}
+
+std::vector<nn::NafBlock> RestorerNetImpl::blocks_in_order() const {
+  std::vector<nn::NafBlock> blocks;
+  const auto add = [&](const torch::nn::ModuleList& list) {
+    for (const auto& module : *list) blocks.push_back(nn::NafBlock(std::dynamic_pointer_cast<nn::NafBlockImpl>(module)));
+  };
+  for (const auto& level : encoders_) add(level);
+  add(middle_);
+  for (const auto& level : decoders_) add(level);
+  return blocks;
+}
+
+std::int64_t RestorerNetImpl::modulation_width() const {
+  std::int64_t width = 0;
+  for (const auto& block : blocks_in_order()) width += block->modulation_width();
+  return width;
+}
+
+torch::Tensor RestorerNetImpl::modulations(const torch::Tensor& condition) {
+  check(options_.conditioned, "restorer: a blind network has no modulations");
+  check(condition.defined() && condition.dim() == 2 && condition.size(1) == kConditionSize,
+        "restorer: expected a condition [N, " + std::to_string(kConditionSize) + "]");
+  const torch::Tensor embedding = embed_->forward(condition.to(intro_->weight.dtype()));
+  std::vector<torch::Tensor> parts;
+  for (auto& block : blocks_in_order()) parts.push_back(block->modulation(embedding));
+  return torch::cat(parts, 1);
 }
 
 torch::Tensor RestorerNetImpl::forward(const torch::Tensor& input, const torch::Tensor& condition) {
   // input: [N, 3, H, W]; condition: [N, kConditionSize]
+  if (!options_.conditioned) return forward_modulated(input, torch::Tensor());
+  check(condition.defined() && condition.dim() == 2 && condition.size(0) == input.size(0),
+        "restorer: expected a condition [N, " + std::to_string(kConditionSize) + "]");
+  return forward_modulated(input, modulations(condition));
+}
+
+torch::Tensor RestorerNetImpl::forward_modulated(const torch::Tensor& input, const torch::Tensor& modulations) {
+  if (options_.conditioned)
+    check(modulations.defined() && modulations.dim() == 2 && modulations.size(0) == input.size(0) &&
+              modulations.size(1) == modulation_width(),
+          "restorer: expected modulations [N, " + std::to_string(modulation_width()) + "]");
   const std::int64_t h = input.size(2), w = input.size(3), m = std::int64_t{1} << options_.levels();
   const std::int64_t pad_h = (m - h % m) % m, pad_w = (m - w % m) % m;
   torch::Tensor x = input;
@@ -93,24 +136,19 @@ torch::Tensor RestorerNetImpl::forward(const torch::Tensor& input, const torch::
       pad.mode(torch::kReplicate);
     x = F::pad(x, pad);
   }
-  torch::Tensor embedding;
-  if (options_.conditioned) {
-    check(condition.defined() && condition.dim() == 2 && condition.size(0) == input.size(0) &&
-              condition.size(1) == kConditionSize,
-          "restorer: expected a condition [N, " + std::to_string(kConditionSize) + "]");
-    embedding = embed_->forward(condition.to(x.dtype()));
-  }
+  const torch::Tensor mods = options_.conditioned ? modulations.to(x.dtype()) : torch::Tensor();
+  std::int64_t offset = 0;
   torch::Tensor y = intro_->forward(x);
   std::vector<torch::Tensor> skips;
   for (int k = 0; k < options_.levels(); ++k) {
-    y = run_blocks(encoders_[k], y, embedding);
+    y = run_blocks(encoders_[k], y, mods, offset);
     skips.push_back(y);
     y = downs_[k]->as<torch::nn::Conv2d>()->forward(y);
   }
-  for (const auto& block : *middle_) y = block->as<nn::NafBlock>()->forward(y, embedding);
+  y = run_blocks(middle_, y, mods, offset);
   for (int i = 0; i < options_.levels(); ++i) {
     y = torch::pixel_shuffle(ups_[i]->as<torch::nn::Conv2d>()->forward(y), 2) + skips[options_.levels() - 1 - i];
-    y = run_blocks(decoders_[i], y, embedding);
+    y = run_blocks(decoders_[i], y, mods, offset);
   }
   y = ending_->forward(y) + x;
   return y.slice(2, 0, h).slice(3, 0, w);

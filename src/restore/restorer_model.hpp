@@ -39,12 +39,21 @@ class RestorerNetImpl : public torch::nn::Module {
   // x: [N, 3, H, W] in [0, 1], any H and W; condition: [N, kConditionSize] (ignored when blind).
   // Returns the restored [N, 3, H, W] (not clamped: the caller clamps for output).
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& condition);
+  // forward split in two: every block's FiLM modulation from the condition, concatenated in block
+  // order, [N, modulation_width()], and the body run with given modulations (undefined when
+  // blind). The RL stage explores in this space (src/train/grpo.hpp).
+  torch::Tensor modulations(const torch::Tensor& condition);
+  torch::Tensor forward_modulated(const torch::Tensor& x, const torch::Tensor& modulations);
+  std::int64_t modulation_width() const;
   const RestorerNetOptions& options() const { return options_; }
   // Multiply-accumulates per output pixel (convolutions and the dense layers of the blocks).
   double macs_per_pixel() const;
 
  private:
-  static torch::Tensor run_blocks(const torch::nn::ModuleList& blocks, torch::Tensor x, const torch::Tensor& embedding);
+  // Runs `blocks`, each with its slice of `modulations` from column `offset` on (advanced).
+  static torch::Tensor run_blocks(const torch::nn::ModuleList& blocks, torch::Tensor x, const torch::Tensor& modulations,
+                                  std::int64_t& offset);
+  std::vector<nn::NafBlock> blocks_in_order() const;  // encoders, middle, decoders
 
   RestorerNetOptions options_;
   torch::nn::Conv2d intro_{nullptr}, ending_{nullptr};

@@ -58,6 +58,26 @@ at::Tensor log_prob(const at::Tensor& mean, const Exploration& exploration, doub
   return -project(difference, exploration.atoms).pow(2) / (2 * sigma * sigma);
 }
 
+VectorExploration explore_vector(const at::Tensor& mean, int group, double sigma, Rng& rng) {
+  torch::NoGradGuard no_grad;
+  const auto b = mean.size(0), d = mean.size(1);
+  std::vector<float> z(static_cast<std::size_t>(b * group * d));
+  for (auto& v : z) v = static_cast<float>(rng.normal());
+  const at::Tensor noise = torch::from_blob(z.data(), {b, group, d}, torch::kFloat).to(mean.device());
+  VectorExploration e;
+  e.samples = mean.detach().unsqueeze(1) + sigma * noise;
+  e.old_log_prob = vector_log_prob(mean.detach(), e.samples, sigma);
+  return e;
+}
+
+at::Tensor vector_log_prob(const at::Tensor& mean, const at::Tensor& samples, double sigma) {
+  return -(samples - mean.unsqueeze(1)).pow(2) / (2 * sigma * sigma);
+}
+
+at::Tensor vector_kl(const at::Tensor& mean, const at::Tensor& reference_mean, double sigma) {
+  return (mean - reference_mean).pow(2).sum(1).mean() / (2 * sigma * sigma);
+}
+
 at::Tensor group_advantages(const at::Tensor& rewards, double min_spread) {
   const at::Tensor centred = rewards - rewards.mean(1, true);
   const at::Tensor spread = centred.pow(2).mean(1, true).sqrt().clamp_min(min_spread);

@@ -38,6 +38,25 @@ Exploration explore(const at::Tensor& mean, int group, int atoms, double sigma, 
 // [B, G, C, K], whose sum over (C, K) is the sample's log-probability. Differentiable in `mean`.
 at::Tensor log_prob(const at::Tensor& mean, const Exploration& exploration, double sigma);
 
+// The other policy (`rirf train rl --explore film`): a Gaussian over a vector the network makes
+// per input, its FiLM modulations (RestorerNet::modulations): m = mu + sigma * z, z ~ N(0, I),
+// log pi(m) = -|m - mu|^2 / (2 sigma^2) + const. A change of a block's per-channel scale and
+// shift changes what the learned filters do to this image (more or less of a sharpening, of a
+// deblocking), which an image-independent wave in the output cannot express.
+struct VectorExploration {
+  at::Tensor samples;       // [B, G, D]: mean + sigma * z
+  at::Tensor old_log_prob;  // [B, G, D] under the mean that drew them
+};
+
+// G samples around each row of `mean` [B, D] (no gradient flows through them).
+VectorExploration explore_vector(const at::Tensor& mean, int group, double sigma, Rng& rng);
+
+// log pi(samples | mean) up to a constant, one term per dimension: [B, G, D]. Differentiable in `mean`.
+at::Tensor vector_log_prob(const at::Tensor& mean, const at::Tensor& samples, double sigma);
+
+// KL(pi_theta || pi_ref) of two such policies: |mean - reference_mean|^2 / (2 sigma^2), averaged over the batch.
+at::Tensor vector_kl(const at::Tensor& mean, const at::Tensor& reference_mean, double sigma);
+
 // Rewards [B, G] -> advantages normalised within each group: zero mean, unit spread (a group
 // whose rewards are all equal gets zeros). The spread divided by is at least `min_spread`: with
 // continuous rewards a group whose rewards differ by a hair (a judge that sees nothing, up to

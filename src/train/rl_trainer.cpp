@@ -2,7 +2,9 @@
 //
 // Each step: B degraded crops (the engine's pairs, as in supervised training), conditioned on the
 // frozen reasoner's predicted diagnosis. The policy is a Gaussian around the restorer's output in
-// a random subspace of DCT atoms (train/grpo.hpp); G samples per input are scored by
+// a random subspace of DCT atoms, or (`--explore film`) around the FiLM modulations its
+// condition makes, the body then run with each sample (train/grpo.hpp); G samples per input are
+// scored by
 //   reward = -(residual severity summed over the six types, by the frozen reasoner) / 100
 //            + fidelity * PSNR(sample, ground truth) / 10,
 // the rewards are normalised within each group into advantages, and the restorer is updated
@@ -48,6 +50,7 @@ void RlTrainOptions::validate() const {
   check(batch > 0 && batch <= 1024, "train rl: --batch must be in [1, 1024]");
   check(crop >= 32 && crop <= 512 && crop % 8 == 0, "train rl: --crop must be a multiple of 8 in [32, 512]");
   check(group >= 2 && group <= 64, "train rl: --group must be in [2, 64] (advantages compare samples of a group)");
+  check(explore == "output" || explore == "film", "train rl: --explore must be output or film, got '" + explore + "'");
   check(atoms >= 1 && atoms <= crop * crop, "train rl: --atoms must be in [1, crop x crop]");
   check(sigma > 0 && sigma <= 0.5, "train rl: --sigma must be in (0, 0.5]");
   check(epochs >= 1 && epochs <= 16, "train rl: --epochs must be in [1, 16]");
@@ -68,7 +71,7 @@ void RlTrainOptions::validate() const {
 nlohmann::json RlTrainOptions::to_json() const {
   return {{"data_dirs", data_dirs}, {"val_dir", val_dir}, {"out_dir", out_dir}, {"exclude", exclude},
           {"restorer", restorer}, {"reasoner", reasoner}, {"steps", steps}, {"batch", batch}, {"crop", crop},
-          {"group", group}, {"atoms", atoms}, {"sigma", sigma}, {"epochs", epochs}, {"clip", clip}, {"kl", kl},
+          {"group", group}, {"explore", explore}, {"atoms", atoms}, {"sigma", sigma}, {"epochs", epochs}, {"clip", clip}, {"kl", kl},
           {"supervised", supervised}, {"loss", loss}, {"fidelity", fidelity}, {"min_spread", min_spread}, {"lr", lr},
           {"weight_decay", weight_decay}, {"warmup", warmup}, {"ema_decay", ema_decay}, {"log_every", log_every}, {"val_every", val_every},
           {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every}, {"clean_probability", clean_probability},
@@ -108,8 +111,11 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
   train::DataParallel ranks(options.distributed);
   const auto log_main = train::main_rank_log(ranks, log);
   train::open_run(ranks, options.distributed, options.out_dir, log);
-  log_main(fmt("training photos: %zu; policy: %d samples per input, %d DCT atoms x 3 channels, sigma %.3g",
-               pool.size(), options.group, options.atoms, options.sigma));
+  const bool film = options.explore == "film";
+  log_main(film ? fmt("training photos: %zu; policy: %d samples per input around the %lld FiLM modulations, sigma %.3g",
+                      pool.size(), options.group, static_cast<long long>(net->modulation_width()), options.sigma)
+                : fmt("training photos: %zu; policy: %d samples per input, %d DCT atoms x 3 channels, sigma %.3g",
+                      pool.size(), options.group, options.atoms, options.sigma));
 
   torch::optim::AdamW optimizer(net->parameters(),
                                 torch::optim::AdamWOptions(options.lr).weight_decay(options.weight_decay).betas({0.9, 0.9}));
@@ -151,16 +157,30 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
     const at::Tensor condition = batch.condition.to(device);
     const at::Tensor x = batch.pairs.degraded.to(device).contiguous(at::MemoryFormat::ChannelsLast);
     const at::Tensor target = batch.pairs.target.to(device);
+    // The policy's mean: the restored crops, or the modulations (film).
+    const auto policy_mean = [&](RestorerNet& model) {
+      return film ? model->modulations(condition) : model->forward(x, condition);
+    };
     at::Tensor reference_mean, mean_old;
     {
       torch::NoGradGuard no_grad;
-      reference_mean = reference->forward(x, condition);
-      mean_old = net->forward(x, condition);
+      reference_mean = policy_mean(reference);
+      mean_old = policy_mean(net);
     }
-    const train::Exploration e = train::explore(mean_old, options.group, options.atoms, options.sigma, rng);
-    // Rewards of every sample: what the frozen reasoner still sees, and closeness to the truth.
     const auto b = mean_old.size(0), g = static_cast<std::int64_t>(options.group);
-    const at::Tensor samples = e.samples.reshape({b * g, 3, options.crop, options.crop}).clamp(0, 1);
+    train::Exploration e;
+    train::VectorExploration ev;
+    at::Tensor samples;  // [B * G, 3, crop, crop]
+    if (film) {
+      ev = train::explore_vector(mean_old, options.group, options.sigma, rng);
+      torch::NoGradGuard no_grad;
+      const at::Tensor inputs = x.repeat_interleave(g, 0).contiguous(at::MemoryFormat::ChannelsLast);
+      samples = net->forward_modulated(inputs, ev.samples.reshape({b * g, -1})).clamp(0, 1);
+    } else {
+      e = train::explore(mean_old, options.group, options.atoms, options.sigma, rng);
+      samples = e.samples.reshape({b * g, 3, options.crop, options.crop}).clamp(0, 1);
+    }
+    // Rewards of every sample: what the frozen reasoner still sees, and closeness to the truth.
     const at::Tensor severity = train::residual_severity(*reasoner, samples.to(at::kCPU)).to(device).reshape({b, g});
     const at::Tensor truth = target.unsqueeze(1).expand({b, g, 3, options.crop, options.crop}).reshape(samples.sizes());
     const at::Tensor rewards = -severity / 100.0 + options.fidelity * psnr_per_image(samples, truth).reshape({b, g}) / 10.0;
@@ -171,11 +191,16 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
     double kl_value = 0, supervised_value = 0;
     for (int epoch = 0; epoch < options.epochs; ++epoch) {
       optimizer.zero_grad();
-      const at::Tensor mean = net->forward(x, condition);
-      const at::Tensor policy = train::clipped_policy_loss(train::log_prob(mean, e, options.sigma), e.old_log_prob,
-                                                           advantages, options.clip);
-      const at::Tensor kl = train::policy_kl(mean, reference_mean, e.atoms, options.sigma);
-      const at::Tensor supervised = train::restoration_loss(mean, target, options.loss);
+      const at::Tensor mean = policy_mean(net);
+      const at::Tensor policy =
+          film ? train::clipped_policy_loss(train::vector_log_prob(mean, ev.samples, options.sigma), ev.old_log_prob,
+                                            advantages, options.clip)
+               : train::clipped_policy_loss(train::log_prob(mean, e, options.sigma), e.old_log_prob, advantages,
+                                            options.clip);
+      const at::Tensor kl = film ? train::vector_kl(mean, reference_mean, options.sigma)
+                                 : train::policy_kl(mean, reference_mean, e.atoms, options.sigma);
+      const at::Tensor restored = film ? net->forward_modulated(x, mean) : mean;
+      const at::Tensor supervised = train::restoration_loss(restored, target, options.loss);
       (policy + options.kl * kl + options.supervised * supervised).backward();
       ranks.average_gradients(net->parameters());
       torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);

@@ -186,8 +186,11 @@ void register_train(CLI::App& app) {
   lcmd->add_option("--batch", l->batch, "inputs per step (default 4)")->check(CLI::Range(1, 1024));
   lcmd->add_option("--crop", l->crop, "crop size in px, a multiple of 8 (default 96)")->check(CLI::Range(32, 512));
   lcmd->add_option("--group", l->group, "restorations sampled per input (default 4)")->check(CLI::Range(2, 64));
+  lcmd->add_option("--explore", l->explore,
+                   "the policy's space: output (random DCT atoms of the restored image, default) or film (the "
+                   "blocks' FiLM modulations)");
   lcmd->add_option("--atoms", l->atoms, "DCT atoms explored per sample and channel (default 32)")->check(CLI::Range(1, 262144));
-  lcmd->add_option("--sigma", l->sigma, "exploration spread per atom (default 0.02)")->check(CLI::Range(1e-6, 0.5));
+  lcmd->add_option("--sigma", l->sigma, "exploration spread per atom or modulation (default 0.02)")->check(CLI::Range(1e-6, 0.5));
   lcmd->add_option("--epochs", l->epochs, "clipped updates per group (default 2)")->check(CLI::Range(1, 16));
   lcmd->add_option("--clip", l->clip, "ratio clip (default 0.2)")->check(CLI::Range(1e-6, 0.999));
   lcmd->add_option("--kl", l->kl, "weight of the KL to the supervised reference (default 0.05)")->check(CLI::Range(0.0, 1e6));
