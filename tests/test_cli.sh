@@ -117,7 +117,7 @@ grep -q "residual severity" "$WORK/rl.log" || fail "train rl logged no residual 
 grep -q "psnr -" "$WORK/rlp.log" || fail "train rl --loss psnr logged no PSNR loss"
 grep -q '"blur": 2' "$WORK/rlp/config.json" || fail "train rl config lacks the type weights"
 "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$WORK/pack.safetensors" --out "$WORK/rlf" --steps 2 --batch 2 \
-  --crop 32 --group 3 --explore film --sigma 0.1 >"$WORK/rlf.log" 2>&1 || fail "train rl --explore film: $(tail -3 "$WORK/rlf.log")"
+  --crop 32 --group 4 --explore film --mirrored --sigma 0.1 >"$WORK/rlf.log" 2>&1 || fail "train rl --explore film: $(tail -3 "$WORK/rlf.log")"
 grep -q "FiLM modulations" "$WORK/rlf.log" && [ -s "$WORK/rlf/rl.safetensors" ] || fail "train rl --explore film wrote no weights"
 "$RIRF" restore "$IMG" -o "$WORK/out/rl.png" --reasoner "$W" --weights "$WORK/rl/rl.safetensors" >/dev/null || fail "restore with RL weights"
 "$RIRF" restore "$IMG" -o "$WORK/out/r.png" --reasoner "$W" --weights "$R" --diagnosis-out "$WORK/out/r.jsonl" \
@@ -223,6 +223,7 @@ expect_error "train rl group of one" "$WORK/rl2" -- "$RIRF" train rl --restorer 
 expect_error "train rl bad loss" "$WORK/rl2" -- "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$WORK/clean" --out "$WORK/rl2" --loss l2 --steps 1
 expect_error "train rl bad type weight" "$WORK/rl2" -- "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$WORK/clean" --out "$WORK/rl2" --type-weight fog=2 --steps 1
 expect_error "train rl bad exploration space" "$WORK/rl2" -- "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$WORK/clean" --out "$WORK/rl2" --explore pixels --steps 1
+expect_error "train rl mirrored odd group" "$WORK/rl2" -- "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$WORK/clean" --out "$WORK/rl2" --explore film --mirrored --group 3 --steps 1
 expect_error "train rl sigma 0" "$WORK/rl2" -- "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$WORK/clean" --out "$WORK/rl2" --sigma 0 --steps 1
 expect_error "train rl atoms above the crop" "$WORK/rl2" -- "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$WORK/clean" --out "$WORK/rl2" --crop 32 --atoms 2000 --steps 1
 [ ! -e "$R_OUT" ] || fail "a failed restore left $R_OUT"

@@ -110,6 +110,15 @@ TEST(Grpo, VectorPolicyLogProbabilityAndKl) {
   EXPECT_NEAR(vector_kl(mean + 0.1, mean, sigma).item<double>(), 7 * 0.01 / (2 * 0.01), 1e-4);
 }
 
+TEST(Grpo, MirroredSamplesComeInPairsThroughTheMean) {
+  Rng rng(6);
+  const at::Tensor mean = torch::randn({2, 5});
+  const VectorExploration e = explore_vector(mean, 6, 0.1, rng, true);
+  const at::Tensor offsets = e.samples - mean.unsqueeze(1);
+  EXPECT_TRUE(torch::allclose(offsets.slice(1, 0, 3), -offsets.slice(1, 3, 6)));
+  EXPECT_GT(offsets.abs().min().item<double>(), 0.0);
+}
+
 // A tiny "restorer" whose output is a fixed image scaled by a learnable modulation m (one value
 // per input, as the film policy explores the network's modulations, not its pixels); the reward
 // prefers brighter (or darker) outputs. A few GRPO updates must move the modulation that way.

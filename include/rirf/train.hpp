@@ -150,6 +150,7 @@ struct RlTrainOptions {
   int group = 4;         // G restorations per input, whose rewards are compared with each other
   std::string explore = "output";  // the policy's space: "output" (DCT atoms of the image) or "film" (the blocks' modulations)
   int atoms = 32;        // output: K random DCT atoms per sample, 3K explored directions
+  bool mirrored = false;  // film: each group as pairs z, -z (train/grpo.hpp); needs an even group
   double sigma = 0.02;   // exploration spread of each atom's coefficient (or of each modulation)
   int epochs = 2;        // clipped updates per group of samples
   double clip = 0.2;     // ratio clip

@@ -58,12 +58,15 @@ at::Tensor log_prob(const at::Tensor& mean, const Exploration& exploration, doub
   return -project(difference, exploration.atoms).pow(2) / (2 * sigma * sigma);
 }
 
-VectorExploration explore_vector(const at::Tensor& mean, int group, double sigma, Rng& rng) {
+VectorExploration explore_vector(const at::Tensor& mean, int group, double sigma, Rng& rng, bool mirrored) {
   torch::NoGradGuard no_grad;
   const auto b = mean.size(0), d = mean.size(1);
-  std::vector<float> z(static_cast<std::size_t>(b * group * d));
+  const int drawn = mirrored ? group / 2 : group;
+  std::vector<float> z(static_cast<std::size_t>(b * drawn * d));
   for (auto& v : z) v = static_cast<float>(rng.normal());
-  const at::Tensor noise = torch::from_blob(z.data(), {b, group, d}, torch::kFloat).to(mean.device());
+  at::Tensor noise = torch::from_blob(z.data(), {b, drawn, d}, torch::kFloat).clone();
+  if (mirrored) noise = torch::cat({noise, -noise}, 1);
+  noise = noise.to(mean.device());
   VectorExploration e;
   e.samples = mean.detach().unsqueeze(1) + sigma * noise;
   e.old_log_prob = vector_log_prob(mean.detach(), e.samples, sigma);

@@ -48,8 +48,12 @@ struct VectorExploration {
   at::Tensor old_log_prob;  // [B, G, D] under the mean that drew them
 };
 
-// G samples around each row of `mean` [B, D] (no gradient flows through them).
-VectorExploration explore_vector(const at::Tensor& mean, int group, double sigma, Rng& rng);
+// G samples around each row of `mean` [B, D] (no gradient flows through them). `mirrored`
+// (G even): the second half of each group is the first half reflected through the mean
+// (z, -z), so that each pair's reward difference is a central difference along z: the part of
+// the reward that a direction does not change (the input's own difficulty, the curvature)
+// cancels instead of adding noise to the gradient (Salimans et al. 2017, mirrored sampling).
+VectorExploration explore_vector(const at::Tensor& mean, int group, double sigma, Rng& rng, bool mirrored = false);
 
 // log pi(samples | mean) up to a constant, one term per dimension: [B, G, D]. Differentiable in `mean`.
 at::Tensor vector_log_prob(const at::Tensor& mean, const at::Tensor& samples, double sigma);

@@ -51,6 +51,7 @@ void RlTrainOptions::validate() const {
   check(crop >= 32 && crop <= 512 && crop % 8 == 0, "train rl: --crop must be a multiple of 8 in [32, 512]");
   check(group >= 2 && group <= 64, "train rl: --group must be in [2, 64] (advantages compare samples of a group)");
   check(explore == "output" || explore == "film", "train rl: --explore must be output or film, got '" + explore + "'");
+  check(!mirrored || (explore == "film" && group % 2 == 0), "train rl: --mirrored needs --explore film and an even --group");
   check(atoms >= 1 && atoms <= crop * crop, "train rl: --atoms must be in [1, crop x crop]");
   check(sigma > 0 && sigma <= 0.5, "train rl: --sigma must be in (0, 0.5]");
   check(epochs >= 1 && epochs <= 16, "train rl: --epochs must be in [1, 16]");
@@ -71,7 +72,7 @@ void RlTrainOptions::validate() const {
 nlohmann::json RlTrainOptions::to_json() const {
   return {{"data_dirs", data_dirs}, {"val_dir", val_dir}, {"out_dir", out_dir}, {"exclude", exclude},
           {"restorer", restorer}, {"reasoner", reasoner}, {"steps", steps}, {"batch", batch}, {"crop", crop},
-          {"group", group}, {"explore", explore}, {"atoms", atoms}, {"sigma", sigma}, {"epochs", epochs}, {"clip", clip}, {"kl", kl},
+          {"group", group}, {"explore", explore}, {"mirrored", mirrored}, {"atoms", atoms}, {"sigma", sigma}, {"epochs", epochs}, {"clip", clip}, {"kl", kl},
           {"supervised", supervised}, {"loss", loss}, {"fidelity", fidelity}, {"min_spread", min_spread}, {"lr", lr},
           {"weight_decay", weight_decay}, {"warmup", warmup}, {"ema_decay", ema_decay}, {"log_every", log_every}, {"val_every", val_every},
           {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every}, {"clean_probability", clean_probability},
@@ -112,8 +113,9 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
   const auto log_main = train::main_rank_log(ranks, log);
   train::open_run(ranks, options.distributed, options.out_dir, log);
   const bool film = options.explore == "film";
-  log_main(film ? fmt("training photos: %zu; policy: %d samples per input around the %lld FiLM modulations, sigma %.3g",
-                      pool.size(), options.group, static_cast<long long>(net->modulation_width()), options.sigma)
+  log_main(film ? fmt("training photos: %zu; policy: %d samples per input around the %lld FiLM modulations%s, sigma %.3g",
+                      pool.size(), options.group, static_cast<long long>(net->modulation_width()),
+                      options.mirrored ? " (mirrored pairs)" : "", options.sigma)
                 : fmt("training photos: %zu; policy: %d samples per input, %d DCT atoms x 3 channels, sigma %.3g",
                       pool.size(), options.group, options.atoms, options.sigma));
 
@@ -172,7 +174,7 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
     train::VectorExploration ev;
     at::Tensor samples;  // [B * G, 3, crop, crop]
     if (film) {
-      ev = train::explore_vector(mean_old, options.group, options.sigma, rng);
+      ev = train::explore_vector(mean_old, options.group, options.sigma, rng, options.mirrored);
       torch::NoGradGuard no_grad;
       const at::Tensor inputs = x.repeat_interleave(g, 0).contiguous(at::MemoryFormat::ChannelsLast);
       samples = net->forward_modulated(inputs, ev.samples.reshape({b * g, -1})).clamp(0, 1);

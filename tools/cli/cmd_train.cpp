@@ -189,6 +189,7 @@ void register_train(CLI::App& app) {
   lcmd->add_option("--explore", l->explore,
                    "the policy's space: output (random DCT atoms of the restored image, default) or film (the "
                    "blocks' FiLM modulations)");
+  lcmd->add_flag("--mirrored", l->mirrored, "film: sample each group as mirrored pairs z, -z (needs an even --group)");
   lcmd->add_option("--atoms", l->atoms, "DCT atoms explored per sample and channel (default 32)")->check(CLI::Range(1, 262144));
   lcmd->add_option("--sigma", l->sigma, "exploration spread per atom or modulation (default 0.02)")->check(CLI::Range(1e-6, 0.5));
   lcmd->add_option("--epochs", l->epochs, "clipped updates per group (default 2)")->check(CLI::Range(1, 16));
