@@ -65,6 +65,7 @@ RestorerNetImpl::RestorerNetImpl(const RestorerNetOptions& options) : options_(o
   register_module("middle", middle_);
   register_module("ups", ups_);
   register_module("decoders", decoders);
+  for (const auto& block : blocks_in_order()) modulation_width_ += block->modulation_width();
   if (options_.conditioned) {
     embed_ = register_module("embed", tnn::Sequential(tnn::Linear(kConditionSize, cw), tnn::SiLU(),
                                                        tnn::Linear(cw, cw), tnn::SiLU()));
@@ -91,12 +92,6 @@ std::vector<nn::NafBlock> RestorerNetImpl::blocks_in_order() const {
   add(middle_);
   for (const auto& level : decoders_) add(level);
   return blocks;
-}
-
-std::int64_t RestorerNetImpl::modulation_width() const {
-  std::int64_t width = 0;
-  for (const auto& block : blocks_in_order()) width += block->modulation_width();
-  return width;
 }
 
 torch::Tensor RestorerNetImpl::modulations(const torch::Tensor& condition) {

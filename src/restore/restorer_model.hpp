@@ -44,7 +44,7 @@ class RestorerNetImpl : public torch::nn::Module {
   // blind). The RL stage explores in this space (src/train/grpo.hpp).
   torch::Tensor modulations(const torch::Tensor& condition);
   torch::Tensor forward_modulated(const torch::Tensor& x, const torch::Tensor& modulations);
-  std::int64_t modulation_width() const;
+  std::int64_t modulation_width() const { return modulation_width_; }
   const RestorerNetOptions& options() const { return options_; }
   // Multiply-accumulates per output pixel (convolutions and the dense layers of the blocks).
   double macs_per_pixel() const;
@@ -54,6 +54,7 @@ class RestorerNetImpl : public torch::nn::Module {
   static torch::Tensor run_blocks(const torch::nn::ModuleList& blocks, torch::Tensor x, const torch::Tensor& modulations,
                                   std::int64_t& offset);
   std::vector<nn::NafBlock> blocks_in_order() const;  // encoders, middle, decoders
+  std::int64_t modulation_width_ = 0;  // sum over the blocks, fixed at construction
 
   RestorerNetOptions options_;
   torch::nn::Conv2d intro_{nullptr}, ending_{nullptr};

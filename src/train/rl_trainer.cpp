@@ -72,7 +72,8 @@ void RlTrainOptions::validate() const {
 nlohmann::json RlTrainOptions::to_json() const {
   return {{"data_dirs", data_dirs}, {"val_dir", val_dir}, {"out_dir", out_dir}, {"exclude", exclude},
           {"restorer", restorer}, {"reasoner", reasoner}, {"steps", steps}, {"batch", batch}, {"crop", crop},
-          {"group", group}, {"explore", explore}, {"mirrored", mirrored}, {"atoms", atoms}, {"sigma", sigma}, {"epochs", epochs}, {"clip", clip}, {"kl", kl},
+          {"group", group}, {"explore", explore}, {"mirrored", mirrored}, {"atoms", atoms}, {"sigma", sigma},
+          {"epochs", epochs}, {"clip", clip}, {"kl", kl},
           {"supervised", supervised}, {"loss", loss}, {"fidelity", fidelity}, {"min_spread", min_spread}, {"lr", lr},
           {"weight_decay", weight_decay}, {"warmup", warmup}, {"ema_decay", ema_decay}, {"log_every", log_every}, {"val_every", val_every},
           {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every}, {"clean_probability", clean_probability},
