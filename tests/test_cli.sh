@@ -119,6 +119,10 @@ grep -q '"blur": 2' "$WORK/rlp/config.json" || fail "train rl config lacks the t
 "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$WORK/pack.safetensors" --out "$WORK/rlf" --steps 2 --batch 2 \
   --crop 32 --group 4 --explore film --mirrored --sigma 0.1 >"$WORK/rlf.log" 2>&1 || fail "train rl --explore film: $(tail -3 "$WORK/rlf.log")"
 grep -q "FiLM modulations" "$WORK/rlf.log" && [ -s "$WORK/rlf/rl.safetensors" ] || fail "train rl --explore film wrote no weights"
+"$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$WORK/pack.safetensors" --out "$WORK/rlo" --steps 3 --batch 2 \
+  --crop 32 --group 3 --atoms 8 --explore-on haze,noise >"$WORK/rlo.log" 2>&1 || fail "train rl --explore-on: $(tail -3 "$WORK/rlo.log")"
+grep -q "exploring only inputs degraded by: haze, noise" "$WORK/rlo.log" && grep -q '"haze"' "$WORK/rlo/config.json" &&
+  [ -s "$WORK/rlo/rl.safetensors" ] || fail "train rl --explore-on"
 "$RIRF" restore "$IMG" -o "$WORK/out/rl.png" --reasoner "$W" --weights "$WORK/rl/rl.safetensors" >/dev/null || fail "restore with RL weights"
 "$RIRF" restore "$IMG" -o "$WORK/out/r.png" --reasoner "$W" --weights "$R" --diagnosis-out "$WORK/out/r.jsonl" \
   --sheet "$WORK/out/sheet.png" >"$WORK/restore.txt" || fail "restore"
@@ -223,6 +227,7 @@ expect_error "train rl group of one" "$WORK/rl2" -- "$RIRF" train rl --restorer 
 expect_error "train rl bad loss" "$WORK/rl2" -- "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$WORK/clean" --out "$WORK/rl2" --loss l2 --steps 1
 expect_error "train rl bad type weight" "$WORK/rl2" -- "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$WORK/clean" --out "$WORK/rl2" --type-weight fog=2 --steps 1
 expect_error "train rl bad exploration space" "$WORK/rl2" -- "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$WORK/clean" --out "$WORK/rl2" --explore pixels --steps 1
+expect_error "train rl explore on an unknown type" "$WORK/rl2" -- "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$WORK/clean" --out "$WORK/rl2" --explore-on haze,fog --steps 1
 expect_error "train rl mirrored odd group" "$WORK/rl2" -- "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$WORK/clean" --out "$WORK/rl2" --explore film --mirrored --group 3 --steps 1
 expect_error "train rl sigma 0" "$WORK/rl2" -- "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$WORK/clean" --out "$WORK/rl2" --sigma 0 --steps 1
 expect_error "train rl atoms above the crop" "$WORK/rl2" -- "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$WORK/clean" --out "$WORK/rl2" --crop 32 --atoms 2000 --steps 1

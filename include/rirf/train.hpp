@@ -70,6 +70,10 @@ struct ReasonerTrainOptions {
   std::array<double, kNumDegradationTypes> type_weights{1, 1, 1, 1, 1, 1};
   // Crops are cut from regions up to this many times larger and downscaled (PhotoPool::random_crop).
   double zoom_out = 1.0;
+  // Haze is made on a region of up to this many px a side around each crop, as on a whole photo
+  // (degrade_in_region in src/train/photo_pool.hpp); at or below the crop size, or with
+  // zoom_out > 1, on the crop.
+  std::int64_t haze_context = 512;
   std::uint64_t seed = 1;
   bool resume = false;
   int threads = 0;  // 0: all cores
@@ -120,6 +124,9 @@ struct RestorerTrainOptions {
   // e.g. more noise for a denoising-heavy use.
   std::array<double, kNumDegradationTypes> type_weights{1, 1, 1, 1, 1, 1};
   std::string loss = "l1";  // "l1", or "psnr": mean over the batch of each sample's log MSE
+  // Haze is made on a region of up to this many px a side around each crop, as on a whole photo
+  // (degrade_in_region in src/train/photo_pool.hpp); at or below the crop size, on the crop.
+  std::int64_t haze_context = 512;
   std::uint64_t seed = 1;
   bool resume = false;
   int threads = 0;  // 0: all cores
@@ -151,6 +158,8 @@ struct RlTrainOptions {
   std::string explore = "output";  // the policy's space: "output" (DCT atoms of the image) or "film" (the blocks' modulations)
   int atoms = 32;        // output: K random DCT atoms per sample, 3K explored directions
   bool mirrored = false;  // film: each group as pairs z, -z (train/grpo.hpp); needs an even group
+  std::vector<std::string> explore_on;  // explore only inputs degraded by one of these types (empty: all);
+                                        // the others get the supervised loss and the KL only
   double sigma = 0.02;   // exploration spread of each atom's coefficient (or of each modulation)
   int epochs = 2;        // clipped updates per group of samples
   double clip = 0.2;     // ratio clip
@@ -170,6 +179,7 @@ struct RlTrainOptions {
   double clean_probability = 0.1;
   double single_probability = 0.0;
   std::array<double, kNumDegradationTypes> type_weights{1, 1, 1, 1, 1, 1};  // as RestorerTrainOptions'
+  std::int64_t haze_context = 512;  // as RestorerTrainOptions'
   std::uint64_t seed = 1;
   bool resume = false;
   int threads = 0;  // 0: all cores

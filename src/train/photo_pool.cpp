@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "rirf/degrade.hpp"
 #include "rirf/error.hpp"
 #include "rirf/image_io.hpp"
 #include "rirf/safetensors.hpp"
@@ -76,6 +77,36 @@ at::Tensor PhotoPool::random_crop(Rng& rng, std::int64_t crop, double max_zoom_o
   if (region > crop) x = at::adaptive_avg_pool2d(x.unsqueeze(0), {crop, crop}).squeeze(0);
   if (rng.bernoulli(0.5)) x = x.flip({2});
   return x.unsqueeze(0).contiguous();
+}
+
+CropRegion PhotoPool::random_region(Rng& rng, std::int64_t crop, std::int64_t max_side) const {
+  const at::Tensor& photo = photos_[static_cast<std::size_t>(rng.integer(0, static_cast<std::int64_t>(photos_.size()) - 1))];
+  const std::int64_t largest = std::min({max_side, photo.size(1), photo.size(2)});
+  std::int64_t side = crop;
+  if (largest > crop) {
+    const double scale = std::exp(rng.uniform(0.0, std::log(static_cast<double>(largest) / static_cast<double>(crop))));
+    side = std::clamp(static_cast<std::int64_t>(scale * static_cast<double>(crop)) / 8 * 8, crop, largest);
+  }
+  const std::int64_t top = random_origin(rng, photo.size(1), side), left = random_origin(rng, photo.size(2), side);
+  at::Tensor x = photo.slice(1, top, top + side).slice(2, left, left + side).to(at::kFloat).div(255.0);
+  if (rng.bernoulli(0.5)) x = x.flip({2});
+  CropRegion region;
+  region.pixels = x.unsqueeze(0).contiguous();
+  region.crop = crop;
+  region.top = random_origin(rng, side, crop);
+  region.left = random_origin(rng, side, crop);
+  return region;
+}
+
+at::Tensor CropRegion::cut(const at::Tensor& x) const {
+  return x.slice(2, top, top + crop).slice(3, left, left + crop).contiguous();
+}
+
+at::Tensor degrade_in_region(const CropRegion& region, const DegradationPlan& plan) {
+  DegradationPlan whole, local;
+  for (const auto& step : plan.steps) (step.type == DegradationType::haze ? whole : local).steps.push_back(step);
+  const at::Tensor scene = whole.steps.empty() ? region.pixels : apply(region.pixels, whole);
+  return local.steps.empty() ? region.cut(scene) : apply(region.cut(scene), local);
 }
 
 at::Tensor PhotoPool::center_crop(std::size_t index, std::int64_t crop) const {

@@ -6,9 +6,23 @@
 #include <string>
 #include <vector>
 
+#include "rirf/degrade.hpp"
 #include "rirf/rng.hpp"
 
 namespace rirf {
+
+// A training crop inside a larger region of one photo (PhotoPool::random_region).
+struct CropRegion {
+  at::Tensor pixels;  // [1, 3, R, R] in [0, 1]
+  std::int64_t top = 0, left = 0, crop = 0;  // the crop inside it, its origin on the 8x8 grid
+  at::Tensor cut(const at::Tensor& x) const;  // the crop of x, an image of the region's size
+};
+
+// `plan` applied as if to the whole region, and the crop cut out: haze (whose depth proxy runs
+// over the picture it is made on: top to bottom, bright flat areas far) on the region, the
+// steps that act locally on the crop only. On a whole photo a crop sees a thin slice of the
+// depth range; made on the crop itself, the haze would run from dense to thin across it.
+at::Tensor degrade_in_region(const CropRegion& region, const DegradationPlan& plan);
 
 class PhotoPool {
  public:
@@ -24,6 +38,9 @@ class PhotoPool {
   // same photos seen at other scales, so with other sharpness, texture density and (after the
   // downscale) no JPEG grid. At 1 it draws nothing more from rng than before the option existed.
   at::Tensor random_crop(Rng& rng, std::int64_t crop, double max_zoom_out = 1.0) const;
+  // A random crop of `crop` px inside a region of R x R px of one photo, R log-uniform in
+  // [crop, min(max_side, the photo's sides)], both on the 8x8 grid, randomly mirrored.
+  CropRegion random_region(Rng& rng, std::int64_t crop, std::int64_t max_side) const;
   // The centred crop of photo `index`, same rules, no mirroring.
   at::Tensor center_crop(std::size_t index, std::int64_t crop) const;
 

@@ -5,6 +5,7 @@
 // blur-kind CE + airlight L1. AdamW, linear warm-up then cosine decay.
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <optional>
 #include <cmath>
 #include <filesystem>
@@ -49,8 +50,9 @@ at::Tensor camera_realism(const at::Tensor& x, Rng& rng) {
   return plan.steps.empty() ? x : apply(x, plan);
 }
 
-Batch make_batch(const std::vector<at::Tensor>& clean, const std::vector<DegradationPlan>& plans) {
-  const auto n = static_cast<std::int64_t>(clean.size());
+// The labelled batch of `degraded` images (each made by its plan; quantised here like a file).
+Batch make_batch(const std::vector<at::Tensor>& degraded_images, const std::vector<DegradationPlan>& plans) {
+  const auto n = static_cast<std::int64_t>(degraded_images.size());
   Batch b;
   std::vector<at::Tensor> degraded;
   b.presence = torch::zeros({n, kNumDegradationTypes});
@@ -60,7 +62,7 @@ Batch make_batch(const std::vector<at::Tensor>& clean, const std::vector<Degrada
   b.airlight = torch::zeros({n, 3});
   b.airlight_mask = torch::zeros({n, 1});
   for (std::int64_t i = 0; i < n; ++i) {
-    degraded.push_back(train::quantise(apply(clean[i], plans[i])));
+    degraded.push_back(train::quantise(degraded_images[i]));
     for (const auto& step : plans[i].steps) {
       const int t = static_cast<int>(step.type);
       b.presence[i][t] = 1.0;
@@ -154,7 +156,9 @@ Batch make_validation(const PhotoPool& pool, std::int64_t crop) {
       plans.push_back(sample_plan(composite, rng));
     }
   }
-  return make_batch(clean, plans);
+  std::vector<at::Tensor> degraded;
+  for (std::size_t i = 0; i < clean.size(); ++i) degraded.push_back(apply(clean[i], plans[i]));
+  return make_batch(degraded, plans);
 }
 
 }  // namespace
@@ -168,6 +172,7 @@ void ReasonerTrainOptions::validate() const {
   check(lr > 0 && lr < 1, "train: --lr must be in (0, 1)");
   check(clean_probability >= 0 && clean_probability <= 1, "train: clean probability must be in [0, 1]");
   check(zoom_out >= 1 && zoom_out <= 8, "train: --zoom-out must be in [1, 8]");
+  check(haze_context >= 0 && haze_context <= 8192, "train: --haze-context must be in [0, 8192] px");
   validate_type_weights(type_weights);
   distributed.validate();
   compute.validate(distributed);
@@ -179,7 +184,7 @@ nlohmann::json ReasonerTrainOptions::to_json() const {
           {"lr", lr},               {"weight_decay", weight_decay}, {"warmup", warmup},
           {"log_every", log_every}, {"val_every", val_every}, {"checkpoint_every", checkpoint_every},
           {"clean_probability", clean_probability}, {"type_weights", train::type_weights_json(type_weights)},
-          {"zoom_out", zoom_out}, {"seed", seed}, {"threads", threads}, {"compute", compute.to_json()},
+          {"zoom_out", zoom_out}, {"haze_context", haze_context}, {"seed", seed}, {"threads", threads}, {"compute", compute.to_json()},
           {"distributed", distributed.to_json()}};
 }
 
@@ -244,13 +249,22 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
   sampling.type_weights = options.type_weights;
   train::Prefetcher<Batch> batches(
       [&](Rng& r) {
-        std::vector<at::Tensor> clean;
+        std::vector<at::Tensor> degraded;
         std::vector<DegradationPlan> plans;
         for (int i = 0; i < options.batch; ++i) {
-          clean.push_back(camera_realism(pool.random_crop(r, options.crop, options.zoom_out), r));
+          const at::Tensor clean = camera_realism(pool.random_crop(r, options.crop, options.zoom_out), r);
           plans.push_back(sample_plan(sampling, r));
+          const bool hazy = std::any_of(plans.back().steps.begin(), plans.back().steps.end(),
+                                        [](const DegradationStep& s) { return s.type == DegradationType::haze; });
+          if (hazy && options.haze_context > options.crop && options.zoom_out == 1.0) {
+            CropRegion region = pool.random_region(r, options.crop, options.haze_context);
+            region.pixels = camera_realism(region.pixels, r);
+            degraded.push_back(degrade_in_region(region, plans.back()));
+          } else {
+            degraded.push_back(apply(clean, plans.back()));
+          }
         }
-        return make_batch(clean, plans);
+        return make_batch(degraded, plans);
       },
       options.compute.data_workers, derive_seed(rng.state(), static_cast<std::uint64_t>(step)));  // a resumed run draws anew
   const train::RunClock clock(options.steps, options.compute.minutes);

@@ -19,6 +19,12 @@ DegradationPlan kept_steps(const DegradationPlan& plan, const KeepMask& keep) {
   return kept;
 }
 
+KeepMask present_types(const DegradationPlan& plan) {
+  KeepMask present{};
+  for (const auto& step : plan.steps) present[static_cast<int>(step.type)] = true;
+  return present;
+}
+
 }  // namespace
 
 Pairs draw_pairs(const PhotoPool& pool, Rng& rng, int count, std::int64_t crop, const PairSampling& sampling) {
@@ -36,9 +42,16 @@ Pairs draw_pairs(const PhotoPool& pool, Rng& rng, int count, std::int64_t crop, 
     if (!plan.steps.empty() && rng.bernoulli(sampling.keep_probability))
       for (const auto& s : plan.steps) keep[static_cast<int>(s.type)] = rng.bernoulli(0.5);
     const DegradationPlan kept = kept_steps(plan, keep);
-    degraded.push_back(quantise(apply(clean, plan)));
-    target.push_back(kept.steps.empty() ? clean : quantise(apply(clean, kept)));
+    if (present_types(plan)[static_cast<int>(DegradationType::haze)] && sampling.haze_context > crop) {
+      const CropRegion region = pool.random_region(rng, crop, sampling.haze_context);
+      degraded.push_back(quantise(degrade_in_region(region, plan)));
+      target.push_back(kept.steps.empty() ? region.cut(region.pixels) : quantise(degrade_in_region(region, kept)));
+    } else {
+      degraded.push_back(quantise(apply(clean, plan)));
+      target.push_back(kept.steps.empty() ? clean : quantise(apply(clean, kept)));
+    }
     pairs.keep.push_back(keep);
+    pairs.present.push_back(present_types(plan));
   }
   pairs.degraded = torch::cat(degraded, 0);
   pairs.target = torch::cat(target, 0);
@@ -71,6 +84,7 @@ Pairs make_validation(const PhotoPool& pool, std::int64_t crop) {
       degraded.push_back(quantise(apply(x, plan)));
       target.push_back(x);
       p.keep.push_back({});
+      p.present.push_back(present_types(plan));
       p.task.push_back(task);
     }
   }

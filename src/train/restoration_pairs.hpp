@@ -24,6 +24,7 @@ namespace train {
 struct Pairs {
   at::Tensor degraded, target;  // [N, 3, H, W], quantised to 8 bits like a real file
   std::vector<KeepMask> keep;   // types the target keeps (all false: the clean photo)
+  std::vector<KeepMask> present;  // types in the input's degradation (all false: a clean input)
   std::vector<std::string> task;  // validation only: which suite the sample belongs to
 };
 
@@ -32,6 +33,7 @@ struct PairSampling {
   double keep_probability = 0.1;    // samples that ask the network to keep some present types
   double single_probability = 0.0;  // extra chance of exactly one type (on top of the 1-3 draw)
   std::array<double, kNumDegradationTypes> type_weights{1, 1, 1, 1, 1, 1};  // SampleOptions::type_weights
+  std::int64_t haze_context = 0;  // > crop: haze made on a region up to this side around the crop (degrade_in_region)
 };
 
 // `count` random crops of `pool`, each degraded by a sampled plan. A sample that keeps some

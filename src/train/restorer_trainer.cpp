@@ -59,6 +59,7 @@ void RestorerTrainOptions::validate() const {
   check(keep_probability >= 0 && keep_probability <= 1, "train: keep probability must be in [0, 1]");
   check(single_probability >= 0 && single_probability <= 1, "train: --single must be in [0, 1]");
   check(loss == "l1" || loss == "psnr", "train: --loss must be l1 or psnr, got '" + loss + "'");
+  check(haze_context >= 0 && haze_context <= 8192, "train: --haze-context must be in [0, 8192] px");
   validate_type_weights(type_weights);
   distributed.validate();
   compute.validate(distributed);
@@ -72,7 +73,7 @@ nlohmann::json RestorerTrainOptions::to_json() const {
           {"log_every", log_every}, {"val_every", val_every}, {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every},
           {"clean_probability", clean_probability}, {"keep_probability", keep_probability},
           {"single_probability", single_probability}, {"type_weights", train::type_weights_json(type_weights)},
-          {"loss", loss}, {"init", init}, {"seed", seed}, {"threads", threads}, {"compute", compute.to_json()}, {"distributed", distributed.to_json()}};
+          {"loss", loss}, {"haze_context", haze_context}, {"init", init}, {"seed", seed}, {"threads", threads}, {"compute", compute.to_json()}, {"distributed", distributed.to_json()}};
 }
 
 void train_restorer(const RestorerTrainOptions& options, const std::function<void(const std::string&)>& log) {
@@ -138,6 +139,7 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
   sampling.keep_probability = options.keep_probability;
   sampling.single_probability = options.single_probability;
   sampling.type_weights = options.type_weights;
+  sampling.haze_context = options.haze_context;
   train::Prefetcher<ConditionedPairs> batches(
       [&](Rng& r) {
         return train::draw_conditioned_pairs(pool, r, options.batch, options.crop, sampling,

@@ -12,6 +12,7 @@
 // * (L1 or PSNR loss to the truth), the last so that the restorer cannot forget what it was taught.
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 
@@ -39,6 +40,19 @@ at::Tensor psnr_per_image(const at::Tensor& x, const at::Tensor& y) {
   return -10.0 * torch::log10((x - y).pow(2).mean({1, 2, 3}) + 1e-10);
 }
 
+// Indices of the inputs to explore: those degraded by one of `types`, or all when none is set.
+at::Tensor explored_inputs(const train::Pairs& pairs, const KeepMask& types) {
+  const bool all = std::none_of(types.begin(), types.end(), [](bool t) { return t; });
+  std::vector<std::int64_t> chosen;
+  for (std::size_t i = 0; i < pairs.present.size(); ++i)
+    for (int t = 0; t < kNumDegradationTypes; ++t)
+      if (all || (types[t] && pairs.present[i][t])) {
+        chosen.push_back(static_cast<std::int64_t>(i));
+        break;
+      }
+  return torch::tensor(chosen, torch::kLong);
+}
+
 }  // namespace
 
 void RlTrainOptions::validate() const {
@@ -52,6 +66,7 @@ void RlTrainOptions::validate() const {
   check(group >= 2 && group <= 64, "train rl: --group must be in [2, 64] (advantages compare samples of a group)");
   check(explore == "output" || explore == "film", "train rl: --explore must be output or film, got '" + explore + "'");
   check(!mirrored || (explore == "film" && group % 2 == 0), "train rl: --mirrored needs --explore film and an even --group");
+  for (const auto& name : explore_on) type_from_name(name);  // an unknown type names the valid ones
   check(atoms >= 1 && atoms <= crop * crop, "train rl: --atoms must be in [1, crop x crop]");
   check(sigma > 0 && sigma <= 0.5, "train rl: --sigma must be in (0, 0.5]");
   check(epochs >= 1 && epochs <= 16, "train rl: --epochs must be in [1, 16]");
@@ -64,6 +79,7 @@ void RlTrainOptions::validate() const {
   check(clean_probability >= 0 && clean_probability <= 1 && single_probability >= 0 && single_probability <= 1,
         "train rl: probabilities must be in [0, 1]");
   check(loss == "l1" || loss == "psnr", "train rl: --loss must be l1 or psnr, got '" + loss + "'");
+  check(haze_context >= 0 && haze_context <= 8192, "train rl: --haze-context must be in [0, 8192] px");
   validate_type_weights(type_weights);
   distributed.validate();
   compute.validate(distributed);
@@ -72,9 +88,10 @@ void RlTrainOptions::validate() const {
 nlohmann::json RlTrainOptions::to_json() const {
   return {{"data_dirs", data_dirs}, {"val_dir", val_dir}, {"out_dir", out_dir}, {"exclude", exclude},
           {"restorer", restorer}, {"reasoner", reasoner}, {"steps", steps}, {"batch", batch}, {"crop", crop},
-          {"group", group}, {"explore", explore}, {"mirrored", mirrored}, {"atoms", atoms}, {"sigma", sigma},
+          {"group", group}, {"explore", explore}, {"mirrored", mirrored},
+          {"explore_on", explore_on}, {"atoms", atoms}, {"sigma", sigma},
           {"epochs", epochs}, {"clip", clip}, {"kl", kl},
-          {"supervised", supervised}, {"loss", loss}, {"fidelity", fidelity}, {"min_spread", min_spread}, {"lr", lr},
+          {"supervised", supervised}, {"loss", loss}, {"haze_context", haze_context}, {"fidelity", fidelity}, {"min_spread", min_spread}, {"lr", lr},
           {"weight_decay", weight_decay}, {"warmup", warmup}, {"ema_decay", ema_decay}, {"log_every", log_every}, {"val_every", val_every},
           {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every}, {"clean_probability", clean_probability},
           {"single_probability", single_probability},
@@ -114,6 +131,13 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
   const auto log_main = train::main_rank_log(ranks, log);
   train::open_run(ranks, options.distributed, options.out_dir, log);
   const bool film = options.explore == "film";
+  KeepMask explore_types{};
+  for (const auto& name : options.explore_on) explore_types[static_cast<int>(type_from_name(name))] = true;
+  if (!options.explore_on.empty()) {
+    std::string types;
+    for (const auto& name : options.explore_on) types += (types.empty() ? "" : ", ") + name;
+    log_main("exploring only inputs degraded by: " + types);
+  }
   log_main(film ? fmt("training photos: %zu; policy: %d samples per input around the %lld FiLM modulations%s, sigma %.3g",
                       pool.size(), options.group, static_cast<long long>(net->modulation_width()),
                       options.mirrored ? " (mirrored pairs)" : "", options.sigma)
@@ -145,6 +169,7 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
   sampling.clean_probability = options.clean_probability;
   sampling.single_probability = options.single_probability;
   sampling.type_weights = options.type_weights;
+  sampling.haze_context = options.haze_context;
   train::Prefetcher<train::ConditionedPairs> batches(
       [&](Rng& r) {
         return train::draw_conditioned_pairs(pool, r, options.batch, options.crop, sampling, reasoner.get());
@@ -154,12 +179,14 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
   net->train();
   const train::ProgressLine progress(step, &clock);  // only its rate: the RL line has its own fields
   double sum_reward = 0, sum_spread = 0, sum_kl = 0, sum_severity = 0, sum_supervised = 0;
-  int logged = 0;
+  int logged = 0, explored_steps = 0;  // steps since the last log line, and those that explored
   while (!clock.done(step)) {
     const train::ConditionedPairs batch = batches.next(rng);
     const at::Tensor condition = batch.condition.to(device);
     const at::Tensor x = batch.pairs.degraded.to(device).contiguous(at::MemoryFormat::ChannelsLast);
     const at::Tensor target = batch.pairs.target.to(device);
+    const at::Tensor chosen = explored_inputs(batch.pairs, explore_types).to(device);
+    const bool exploring = chosen.numel() > 0;
     // The policy's mean: the restored crops, or the modulations (film).
     const auto policy_mean = [&](RestorerNet& model) {
       return film ? model->modulations(condition) : model->forward(x, condition);
@@ -167,27 +194,34 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
     at::Tensor reference_mean, mean_old;
     {
       torch::NoGradGuard no_grad;
-      reference_mean = policy_mean(reference);
-      mean_old = policy_mean(net);
+      reference_mean = policy_mean(reference).index_select(0, chosen);
+      mean_old = policy_mean(net).index_select(0, chosen);
     }
-    const auto b = mean_old.size(0), g = static_cast<std::int64_t>(options.group);
+    const auto b = chosen.numel(), g = static_cast<std::int64_t>(options.group);
     train::Exploration e;
     train::VectorExploration ev;
-    at::Tensor samples;  // [B * G, 3, crop, crop]
-    if (film) {
-      ev = train::explore_vector(mean_old, options.group, options.sigma, rng, options.mirrored);
-      torch::NoGradGuard no_grad;
-      const at::Tensor inputs = x.repeat_interleave(g, 0).contiguous(at::MemoryFormat::ChannelsLast);
-      samples = net->forward_modulated(inputs, ev.samples.reshape({b * g, -1})).clamp(0, 1);
-    } else {
-      e = train::explore(mean_old, options.group, options.atoms, options.sigma, rng);
-      samples = e.samples.reshape({b * g, 3, options.crop, options.crop}).clamp(0, 1);
+    at::Tensor severity, rewards, advantages;
+    if (exploring) {
+      at::Tensor samples;  // [b * G, 3, crop, crop]
+      if (film) {
+        ev = train::explore_vector(mean_old, options.group, options.sigma, rng, options.mirrored);
+        torch::NoGradGuard no_grad;
+        const at::Tensor inputs =
+            x.index_select(0, chosen).repeat_interleave(g, 0).contiguous(at::MemoryFormat::ChannelsLast);
+        samples = net->forward_modulated(inputs, ev.samples.reshape({b * g, -1})).clamp(0, 1);
+      } else {
+        e = train::explore(mean_old, options.group, options.atoms, options.sigma, rng);
+        samples = e.samples.reshape({b * g, 3, options.crop, options.crop}).clamp(0, 1);
+      }
+      // Rewards of every sample: what the frozen reasoner still sees, and closeness to the truth.
+      severity = train::residual_severity(*reasoner, samples.to(at::kCPU)).to(device).reshape({b, g});
+      const at::Tensor truth = target.index_select(0, chosen)
+                                   .unsqueeze(1)
+                                   .expand({b, g, 3, options.crop, options.crop})
+                                   .reshape(samples.sizes());
+      rewards = -severity / 100.0 + options.fidelity * psnr_per_image(samples, truth).reshape({b, g}) / 10.0;
+      advantages = train::group_advantages(rewards, options.min_spread);
     }
-    // Rewards of every sample: what the frozen reasoner still sees, and closeness to the truth.
-    const at::Tensor severity = train::residual_severity(*reasoner, samples.to(at::kCPU)).to(device).reshape({b, g});
-    const at::Tensor truth = target.unsqueeze(1).expand({b, g, 3, options.crop, options.crop}).reshape(samples.sizes());
-    const at::Tensor rewards = -severity / 100.0 + options.fidelity * psnr_per_image(samples, truth).reshape({b, g}) / 10.0;
-    const at::Tensor advantages = train::group_advantages(rewards, options.min_spread);
 
     const double lr = train::cosine_learning_rate(options.lr, clock.position(step), options.steps, options.warmup);
     train::set_learning_rate(optimizer, lr);
@@ -195,13 +229,17 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
     for (int epoch = 0; epoch < options.epochs; ++epoch) {
       optimizer.zero_grad();
       const at::Tensor mean = policy_mean(net);
-      const at::Tensor policy =
-          film ? train::clipped_policy_loss(train::vector_log_prob(mean, ev.samples, options.sigma), ev.old_log_prob,
-                                            advantages, options.clip)
-               : train::clipped_policy_loss(train::log_prob(mean, e, options.sigma), e.old_log_prob, advantages,
-                                            options.clip);
-      const at::Tensor kl = film ? train::vector_kl(mean, reference_mean, options.sigma)
-                                 : train::policy_kl(mean, reference_mean, e.atoms, options.sigma);
+      // Inputs that are not explored (--explore-on) learn from the supervised loss alone.
+      at::Tensor policy = torch::zeros({}, mean.options()), kl = torch::zeros({}, mean.options());
+      if (exploring) {
+        const at::Tensor explored = mean.index_select(0, chosen);
+        policy = film ? train::clipped_policy_loss(train::vector_log_prob(explored, ev.samples, options.sigma),
+                                                   ev.old_log_prob, advantages, options.clip)
+                      : train::clipped_policy_loss(train::log_prob(explored, e, options.sigma), e.old_log_prob,
+                                                   advantages, options.clip);
+        kl = film ? train::vector_kl(explored, reference_mean, options.sigma)
+                  : train::policy_kl(explored, reference_mean, e.atoms, options.sigma);
+      }
       const at::Tensor restored = film ? net->forward_modulated(x, mean) : mean;
       const at::Tensor supervised = train::restoration_loss(restored, target, options.loss);
       (policy + options.kl * kl + options.supervised * supervised).backward();
@@ -213,20 +251,25 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
     }
     train::update_ema(*ema, *net, options.ema_decay);
     ++step;
-    sum_reward += rewards.mean().item<double>();
-    sum_spread += (rewards - rewards.mean(1, true)).pow(2).mean(1).sqrt().mean().item<double>();
-    sum_severity += severity.mean().item<double>();
-    sum_kl += kl_value;
+    if (exploring) {
+      sum_reward += rewards.mean().item<double>();
+      sum_spread += (rewards - rewards.mean(1, true)).pow(2).mean(1).sqrt().mean().item<double>();
+      sum_severity += severity.mean().item<double>();
+      sum_kl += kl_value;
+      ++explored_steps;
+    }
     sum_supervised += supervised_value;
     ++logged;
     const bool last = clock.done(step);
     if (step % options.log_every == 0 || last) {
+      const double explored = std::max(explored_steps, 1);
       log_main(fmt("step %d/%d  reward %.3f  spread %.4f  residual severity %.1f  KL %.4f  %s %.4f  lr %.2e  ", step,
-                   options.steps, sum_reward / logged, sum_spread / logged, sum_severity / logged, sum_kl / logged,
-                   options.loss.c_str(), sum_supervised / logged, lr) +
+                   options.steps, sum_reward / explored, sum_spread / explored, sum_severity / explored,
+                   sum_kl / explored, options.loss.c_str(), sum_supervised / logged, lr) +
+               (explored_steps < logged ? fmt("explored %d of %d steps  ", explored_steps, logged) : std::string()) +
                progress.rate(step, options.steps));
       sum_reward = sum_spread = sum_kl = sum_severity = sum_supervised = 0;
-      logged = 0;
+      logged = explored_steps = 0;
     }
     if (val && (step % options.val_every == 0 || last)) validate_now(ema, "EMA weights");
     if (step % options.checkpoint_every == 0 || last) save_checkpoint();

@@ -38,6 +38,14 @@ void apply_type_weight(const std::string& item, std::array<double, kNumDegradati
   weights[static_cast<int>(type)] = w;
 }
 
+// --haze-context N (the trainers' haze_context).
+void add_haze_context_flag(CLI::App* cmd, std::int64_t& side) {
+  cmd->add_option("--haze-context", side,
+                  "make haze on a region up to this many px a side around each crop, as on a whole photo (default "
+                  "512; 0: on the crop itself)")
+      ->check(CLI::Range(0, 8192));
+}
+
 // --type-weight TYPE=W (repeatable) into `weights`, which must outlive the parse.
 void add_type_weight_flag(CLI::App* cmd, std::array<double, kNumDegradationTypes>& weights) {
   cmd->add_option_function<std::vector<std::string>>(
@@ -96,6 +104,7 @@ void register_train(CLI::App& app) {
   cmd->add_option("--init", o->init, "start from these weights (a DiagNet safetensors file; parameters it lacks start fresh)")
       ->check(CLI::ExistingFile);
   add_type_weight_flag(cmd, o->type_weights);
+  add_haze_context_flag(cmd, o->haze_context);
   cmd->add_option("--steps", o->steps, "optimiser steps (default 6000)")->check(CLI::Range(1, 10'000'000));
   cmd->add_option("--batch", o->batch, "crops per step (default 24)")->check(CLI::Range(1, 4096));
   cmd->add_option("--crop", o->crop, "crop size in px, a multiple of 8 (default 128)")->check(CLI::Range(32, 1024));
@@ -133,6 +142,7 @@ void register_train(CLI::App& app) {
   rcmd->add_option("--single", r->single_probability,
                    "chance that a degraded sample has exactly one type, on top of the uniform 1-3 (default 0)");
   add_type_weight_flag(rcmd, r->type_weights);
+  add_haze_context_flag(rcmd, r->haze_context);
   rcmd->add_option("--width", r->width, "channels at full resolution (default 16)")->check(CLI::Range(4, 256));
   rcmd->add_option("--encoder-blocks", r->encoder_blocks, "blocks per level before each downsampling (default 1,1,2)")
       ->delimiter(',');
@@ -189,6 +199,10 @@ void register_train(CLI::App& app) {
   lcmd->add_option("--explore", l->explore,
                    "the policy's space: output (random DCT atoms of the restored image, default) or film (the "
                    "blocks' FiLM modulations)");
+  lcmd->add_option("--explore-on", l->explore_on,
+                   "explore only inputs degraded by one of these types (comma-separated or repeated; default: all "
+                   "inputs); the others learn from the supervised loss alone")
+      ->delimiter(',');
   lcmd->add_flag("--mirrored", l->mirrored, "film: sample each group as mirrored pairs z, -z (needs an even --group)");
   lcmd->add_option("--atoms", l->atoms, "DCT atoms explored per sample and channel (default 32)")->check(CLI::Range(1, 262144));
   lcmd->add_option("--sigma", l->sigma, "exploration spread per atom or modulation (default 0.02)")->check(CLI::Range(1e-6, 0.5));
@@ -205,6 +219,7 @@ void register_train(CLI::App& app) {
   lcmd->add_option("--ema", l->ema_decay, "EMA decay of the saved weights (default 0.99)")->check(CLI::Range(0.0, 0.99999));
   lcmd->add_option("--single", l->single_probability, "extra chance of single-type samples (default 0)")->check(CLI::Range(0.0, 1.0));
   add_type_weight_flag(lcmd, l->type_weights);
+  add_haze_context_flag(lcmd, l->haze_context);
   lcmd->add_option("--seed", l->seed, "seed for data and exploration (default 1)");
   lcmd->add_option("--val-every", l->val_every, "validate every N steps (default 250)")->check(CLI::Range(1, 1'000'000));
   lcmd->add_option("--val-crop", l->val_crop, "side of the validation centre crops in px (default 128)");
