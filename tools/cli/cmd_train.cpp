@@ -109,6 +109,8 @@ void register_train(CLI::App& app) {
   cmd->add_option("--batch", o->batch, "crops per step (default 24)")->check(CLI::Range(1, 4096));
   cmd->add_option("--crop", o->crop, "crop size in px, a multiple of 8 (default 128)")->check(CLI::Range(32, 1024));
   cmd->add_option("--lr", o->lr, "peak learning rate (default 2e-3)")->check(CLI::Range(1e-7, 1.0));
+  cmd->add_option("--clean", o->clean_probability, "share of clean samples, nothing to find (default 0.2)")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--zoom-out", o->zoom_out,
                   "cut crops from regions up to this many times larger, downscaled: more scales of the same photos "
                   "(default 1: none)")
