@@ -66,9 +66,9 @@ done
 "$RIRF" train reasoner --data "$SRC/tests/data/golden" --out "$WORK/run5" --steps 1 --batch 2 --crop 32 \
   --init "$WORK/run/reasoner.safetensors" --exclude p1_clean.png --exclude p1_degraded.png 2>&1 \
   | grep -q "training photos: 6" || fail "train reasoner --init --exclude"
-"$RIRF" train reasoner --data "$SRC/tests/data/golden" --out "$WORK/run7" --steps 1 --batch 2 --crop 32 --clean 0.5 \
-  --haze-context 64 >/dev/null 2>&1 && grep -q '"clean_probability": 0.5' "$WORK/run7/config.json" \
-  && grep -q '"haze_context": 64' "$WORK/run7/config.json" || fail "train reasoner --clean --haze-context"
+"$RIRF" train reasoner --data "$SRC/tests/data/golden" --out "$WORK/runclean" --steps 1 --batch 2 --crop 32 --clean 0.5 \
+  --haze-context 64 >/dev/null 2>&1 && grep -q '"clean_probability": 0.5' "$WORK/runclean/config.json" \
+  && grep -q '"haze_context": 64' "$WORK/runclean/config.json" || fail "train reasoner --clean --haze-context"
 W="$WORK/run/reasoner.safetensors"
 "$RIRF" diagnose "$IMG" --weights "$W" | grep -q "^plan: " || fail "diagnose (text)"
 [ "$("$RIRF" diagnose "$WORK/clean" "$IMG" --weights "$W" --json | grep -c '"schema":"rirf.diagnosis/1"')" -eq 3 ] \
@@ -191,8 +191,8 @@ expect_error "diagnose unknown backend" "$D" -- "$RIRF" diagnose "$IMG" --backen
 expect_error "diagnose empty folder" "$D" -- "$RIRF" diagnose "$WORK/empty" --backend classical --out "$D"
 expect_error "train no data" "$WORK/run2" -- "$RIRF" train reasoner --data "$WORK/empty" --out "$WORK/run2" --steps 1
 expect_error "train bad crop" "$WORK/run3" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run3" --crop 33
-expect_error "train clean share above 1" "$WORK/run8" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run8" --clean 1.5
-expect_error "train negative haze context" "$WORK/run8" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run8" --haze-context -1
+expect_error "train clean share above 1" "$WORK/runclean2" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/runclean2" --clean 1.5
+expect_error "train negative haze context" "$WORK/runclean2" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/runclean2" --haze-context -1
 expect_error "train init missing file" "$WORK/run6" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run6" --init "$WORK/nope.safetensors"
 expect_error "train bad type weight" "$WORK/run9" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/run9" --blind --type-weight noise=-1
 expect_error "train unknown type weight" "$WORK/run9" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/run9" --blind --type-weight fog=2
