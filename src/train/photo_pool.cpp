@@ -102,9 +102,17 @@ at::Tensor CropRegion::cut(const at::Tensor& x) const {
   return x.slice(2, top, top + crop).slice(3, left, left + crop).contiguous();
 }
 
+namespace {
+bool made_on_region(const DegradationStep& step) { return step.type == DegradationType::haze; }
+}  // namespace
+
+bool needs_region(const DegradationPlan& plan) {
+  return std::any_of(plan.steps.begin(), plan.steps.end(), made_on_region);
+}
+
 at::Tensor degrade_in_region(const CropRegion& region, const DegradationPlan& plan) {
   DegradationPlan whole, local;
-  for (const auto& step : plan.steps) (step.type == DegradationType::haze ? whole : local).steps.push_back(step);
+  for (const auto& step : plan.steps) (made_on_region(step) ? whole : local).steps.push_back(step);
   const at::Tensor scene = whole.steps.empty() ? region.pixels : apply(region.pixels, whole);
   return local.steps.empty() ? region.cut(scene) : apply(region.cut(scene), local);
 }

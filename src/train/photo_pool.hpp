@@ -23,6 +23,8 @@ struct CropRegion {
 // steps that act locally on the crop only. On a whole photo a crop sees a thin slice of the
 // depth range; made on the crop itself, the haze would run from dense to thin across it.
 at::Tensor degrade_in_region(const CropRegion& region, const DegradationPlan& plan);
+// Whether `plan` has a step that degrade_in_region makes on the region (haze).
+bool needs_region(const DegradationPlan& plan);
 
 class PhotoPool {
  public:

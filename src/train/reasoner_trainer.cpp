@@ -5,7 +5,6 @@
 // blur-kind CE + airlight L1. AdamW, linear warm-up then cosine decay.
 #include <torch/torch.h>
 
-#include <algorithm>
 #include <optional>
 #include <cmath>
 #include <filesystem>
@@ -254,9 +253,7 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
         for (int i = 0; i < options.batch; ++i) {
           const at::Tensor clean = camera_realism(pool.random_crop(r, options.crop, options.zoom_out), r);
           plans.push_back(sample_plan(sampling, r));
-          const bool hazy = std::any_of(plans.back().steps.begin(), plans.back().steps.end(),
-                                        [](const DegradationStep& s) { return s.type == DegradationType::haze; });
-          if (hazy && options.haze_context > options.crop && options.zoom_out == 1.0) {
+          if (needs_region(plans.back()) && options.haze_context > options.crop && options.zoom_out == 1.0) {
             CropRegion region = pool.random_region(r, options.crop, options.haze_context);
             region.pixels = camera_realism(region.pixels, r);
             degraded.push_back(degrade_in_region(region, plans.back()));

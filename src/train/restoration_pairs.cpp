@@ -42,7 +42,7 @@ Pairs draw_pairs(const PhotoPool& pool, Rng& rng, int count, std::int64_t crop, 
     if (!plan.steps.empty() && rng.bernoulli(sampling.keep_probability))
       for (const auto& s : plan.steps) keep[static_cast<int>(s.type)] = rng.bernoulli(0.5);
     const DegradationPlan kept = kept_steps(plan, keep);
-    if (present_types(plan)[static_cast<int>(DegradationType::haze)] && sampling.haze_context > crop) {
+    if (needs_region(plan) && sampling.haze_context > crop) {
       const CropRegion region = pool.random_region(rng, crop, sampling.haze_context);
       degraded.push_back(quantise(degrade_in_region(region, plan)));
       target.push_back(kept.steps.empty() ? region.cut(region.pixels) : quantise(degrade_in_region(region, kept)));
