@@ -102,10 +102,11 @@ grep -q "validation at step 3" "$WORK/rpack.log" || fail "train restorer did not
 [ -s "$WORK/rrpack/reasoner.safetensors" ] || fail "train reasoner with data workers wrote no weights"
 grep -q '"blur": 2' "$WORK/rrpack/config.json" || fail "train reasoner config lacks the type weights"
 R="$WORK/rrun/restorer.safetensors"
-"$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rinit" --reasoner "$W" --init "$R" --loss psnr \
+"$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rinit" --reasoner "$W" --init "$R" --loss psnr-fft \
   --single 0.5 --type-weight noise=3 --type-weight jpeg=0 --steps 1 --batch 2 --crop 32 --width 4 >/dev/null 2>&1 \
-  || fail "train restorer --init --loss psnr --single --type-weight"
+  || fail "train restorer --init --loss psnr-fft --single --type-weight"
 grep -q '"noise": 3' "$WORK/rinit/config.json" || fail "train restorer config lacks the type weights"
+grep -q '"loss": "psnr-fft"' "$WORK/rinit/config.json" || fail "train restorer config lacks the loss"
 "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$SRC/tests/data/golden" --val "$WORK/clean" --val-crop 32 \
   --out "$WORK/rl" --steps 2 --batch 2 --crop 32 --group 3 --atoms 8 --val-every 2 >"$WORK/rl.log" 2>&1 || fail "train rl: $(tail -3 "$WORK/rl.log")"
 [ -s "$WORK/rl/rl.safetensors" ] || fail "train rl wrote no rl.safetensors"

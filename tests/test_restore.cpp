@@ -208,6 +208,27 @@ TEST(RestorerWeights, GrowingAddsIdentityBlocksAndRefusesOtherShapes) {
   std::filesystem::remove(path);
 }
 
+TEST(RestorationLoss, FrequencyTermCostsSpreadErrorsMoreAndIsInDecibels) {
+  torch::manual_seed(3);
+  const at::Tensor target = torch::rand({2, 3, 32, 32});
+  // Two errors of the same MSE: one smooth wave (its spectrum two bins per channel) and white
+  // noise (spread over every bin, as a lost texture or a missed sharpening is).
+  const at::Tensor x = torch::arange(32, torch::kFloat).view({1, 1, 1, 32});
+  const at::Tensor wave = 0.05 * std::sqrt(2.0) * torch::cos(x * (2 * M_PI / 32)).expand({2, 3, 32, 32});
+  at::Tensor noise = torch::randn({2, 3, 32, 32});
+  noise = noise * (0.05 / noise.pow(2).mean({1, 2, 3}, true).sqrt());
+  const auto loss = [&](const at::Tensor& e, const char* kind) {
+    return train::restoration_loss(target + e, target, kind).item<double>();
+  };
+  EXPECT_NEAR(loss(wave, "psnr"), loss(noise, "psnr"), 1e-3);
+  EXPECT_GT(loss(noise, "psnr-fft") - loss(wave, "psnr-fft"), 10.0);  // dB
+  // Both terms are in dB: twice the error costs 20 log10(2) dB in each.
+  EXPECT_NEAR(loss(2 * noise, "psnr") - loss(noise, "psnr"), 20 * std::log10(2.0), 1e-3);
+  EXPECT_NEAR(loss(2 * noise, "psnr-fft") - loss(noise, "psnr-fft"), 40 * std::log10(2.0), 1e-3);
+  EXPECT_TRUE(train::is_restoration_loss("psnr-fft"));
+  EXPECT_FALSE(train::is_restoration_loss("l2"));
+}
+
 TEST(Restorer, NothingFoundOrNothingToUndoReturnsTheInputExactly) {
   const std::string path = test::temp_path("restore", "n.safetensors");
   RestorerNet conditioned = busy_net(true), blind = busy_net(false);

@@ -76,8 +76,19 @@ void save_restorer_checkpoint(DataParallel& ranks, const std::string& out, int s
 }
 
 at::Tensor restoration_loss(const at::Tensor& restored, const at::Tensor& target, const std::string& loss) {
-  if (loss == "psnr") return 10.0 / std::log(10.0) * at::log((restored - target).pow(2).mean({1, 2, 3}) + 1e-8).mean();
-  return torch::l1_loss(restored, target);
+  if (loss == "l1") return torch::l1_loss(restored, target);
+  const double db = 10.0 / std::log(10.0);
+  const at::Tensor error = restored - target;
+  at::Tensor total = db * at::log(error.pow(2).mean({1, 2, 3}) + 1e-8).mean();
+  if (loss == "psnr-fft") {
+    // Orthonormal, so a white error has the same size in both domains; 2 x dB because the L1
+    // of the spectrum scales like the error, the MSE like its square.
+    const at::Tensor spectrum = torch::fft::rfft2(error, c10::nullopt, {-2, -1}, "ortho");
+    total = total + 2 * db * at::log(torch::abs(spectrum).mean({1, 2, 3}) + 1e-8).mean();
+  }
+  return total;
 }
+
+bool is_restoration_loss(const std::string& loss) { return loss == "l1" || loss == "psnr" || loss == "psnr-fft"; }
 
 }  // namespace rirf::train

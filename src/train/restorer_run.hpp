@@ -33,7 +33,12 @@ void save_restorer_checkpoint(DataParallel& ranks, const std::string& out, int s
 
 // The supervised loss of a restoration batch: "l1", or "psnr" (NAFNet's: each sample's log MSE,
 // so that the easy samples (clean, mild, single-type) weigh as much as the hard composites,
-// whose large errors dominate L1).
+// whose large errors dominate L1), or "psnr-fft": psnr plus each sample's log mean absolute
+// error of the 2-D spectrum in the same dB units (MIMO-UNet's frequency L1, made scale-free
+// like the psnr term). By Parseval an L2 loss weighs a frequency by its error energy, so the
+// many small high-frequency errors of an output left blurred or blocky cost little; their L1
+// costs more.
 at::Tensor restoration_loss(const at::Tensor& restored, const at::Tensor& target, const std::string& loss);
+bool is_restoration_loss(const std::string& loss);
 
 }  // namespace rirf::train

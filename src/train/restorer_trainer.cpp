@@ -58,7 +58,7 @@ void RestorerTrainOptions::validate() const {
   check(clean_probability >= 0 && clean_probability <= 1, "train: clean probability must be in [0, 1]");
   check(keep_probability >= 0 && keep_probability <= 1, "train: keep probability must be in [0, 1]");
   check(single_probability >= 0 && single_probability <= 1, "train: --single must be in [0, 1]");
-  check(loss == "l1" || loss == "psnr", "train: --loss must be l1 or psnr, got '" + loss + "'");
+  check(train::is_restoration_loss(loss), "train: --loss must be l1, psnr or psnr-fft, got '" + loss + "'");
   check(haze_context >= 0 && haze_context <= 8192, "train: --haze-context must be in [0, 8192] px");
   validate_type_weights(type_weights);
   distributed.validate();

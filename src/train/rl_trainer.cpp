@@ -78,7 +78,7 @@ void RlTrainOptions::validate() const {
   check(val_crop >= 32 && val_crop % 8 == 0, "train rl: --val-crop must be a multiple of 8, at least 32");
   check(clean_probability >= 0 && clean_probability <= 1 && single_probability >= 0 && single_probability <= 1,
         "train rl: probabilities must be in [0, 1]");
-  check(loss == "l1" || loss == "psnr", "train rl: --loss must be l1 or psnr, got '" + loss + "'");
+  check(train::is_restoration_loss(loss), "train rl: --loss must be l1, psnr or psnr-fft, got '" + loss + "'");
   check(haze_context >= 0 && haze_context <= 8192, "train rl: --haze-context must be in [0, 8192] px");
   validate_type_weights(type_weights);
   distributed.validate();

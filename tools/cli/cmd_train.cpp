@@ -140,7 +140,7 @@ void register_train(CLI::App& app) {
   rcmd->add_option("--init", r->init,
                    "start from these restorer weights, with a new schedule: the same network, or one with fewer "
                    "blocks that grows into this one (the added blocks start as the identity)");
-  rcmd->add_option("--loss", r->loss, "l1 (default) or psnr (each sample's log MSE)");
+  rcmd->add_option("--loss", r->loss, "l1 (default), psnr (each sample's log MSE) or psnr-fft (psnr plus the log L1 of the error spectrum)");
   rcmd->add_option("--single", r->single_probability,
                    "chance that a degraded sample has exactly one type, on top of the uniform 1-3 (default 0)");
   add_type_weight_flag(rcmd, r->type_weights);
@@ -212,7 +212,7 @@ void register_train(CLI::App& app) {
   lcmd->add_option("--clip", l->clip, "ratio clip (default 0.2)")->check(CLI::Range(1e-6, 0.999));
   lcmd->add_option("--kl", l->kl, "weight of the KL to the supervised reference (default 0.05)")->check(CLI::Range(0.0, 1e6));
   lcmd->add_option("--supervised", l->supervised, "weight of the supervised loss (default 1)")->check(CLI::Range(0.0, 1e6));
-  lcmd->add_option("--loss", l->loss, "the supervised loss: l1 (default) or psnr (each sample's log MSE)");
+  lcmd->add_option("--loss", l->loss, "the supervised loss: l1 (default), psnr (each sample's log MSE) or psnr-fft (psnr plus the log L1 of the error spectrum)");
   lcmd->add_option("--fidelity", l->fidelity, "weight of PSNR to the truth in the reward (default 1)")->check(CLI::Range(0.0, 1e6));
   lcmd->add_option("--min-spread", l->min_spread,
                    "floor on a group's reward spread when normalising advantages, in reward units (default 0: none)")
