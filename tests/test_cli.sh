@@ -216,7 +216,9 @@ expect_error "restore pixel limit" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT
 expect_error "train restorer needs reasoner or blind" "$WORK/rrun2" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun2" --steps 1
 expect_error "train restorer bad reasoner" "$WORK/rrun3" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun3" --reasoner "$R" --steps 1
 expect_error "train restorer bad loss" "$WORK/rrun4" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun4" --blind --loss l2 --steps 1
-expect_error "train restorer init other width" "$WORK/rrun5" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun5" --reasoner "$W" --init "$R" --width 8 --crop 32 --steps 1
+expect_error "train restorer init other width" "$WORK/rrun5" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun5" --reasoner "$W" --init "$R" --width 6 --crop 32 --steps 1
+"$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rwide" --reasoner "$W" --init "$R" --width 8 --batch 2 --crop 32 \
+  --steps 1 2>&1 | grep -q "width 4 -> 8" || fail "train restorer --init a narrower network: not widened"
 expect_error "train restorer unknown device" "$WORK/rrun7" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun7" --blind --device tpu --steps 1
 if ! "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun8" --blind --device cuda --steps 1 >/dev/null 2>&1; then
   expect_error "train restorer without a GPU" "$WORK/rrun8" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun8" --blind --device cuda --steps 1

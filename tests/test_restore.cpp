@@ -190,7 +190,7 @@ TEST(RestorerWeights, GrowingAddsIdentityBlocksAndRefusesOtherShapes) {
   o.middle_blocks = 4;
   o.decoder_blocks = {1, 2, 2};
   RestorerNet grown(o);
-  EXPECT_EQ(train::load_restorer_into(grown, path, true), 1 + 1 + 2 + 1 + 1);
+  EXPECT_EQ(train::load_restorer_into(grown, path, true).blocks_added, 1 + 1 + 2 + 1 + 1);
   grown->eval();
   torch::NoGradGuard no_grad;
   const at::Tensor x = torch::rand({2, 3, 24, 20}), c = random_condition(2);
@@ -202,10 +202,45 @@ TEST(RestorerWeights, GrowingAddsIdentityBlocksAndRefusesOtherShapes) {
   RestorerNet other(shallower);
   test::expect_error_containing([&] { train::load_restorer_into(other, path, true); }, "holds a different network");
   RestorerNetOptions wider = small->options();
-  wider.width = 12;
+  wider.width = 12;  // not a multiple of 8
   RestorerNet wide(wider);
   test::expect_error_containing([&] { train::load_restorer_into(wide, path, true); }, "holds a different network");
   std::filesystem::remove(path);
+}
+
+TEST(RestorerWeights, WideningKeepsTheFunctionAndBreaksTheCopiesSymmetry) {
+  for (const bool conditioned : {true, false}) {
+    RestorerNet small = busy_net(conditioned);  // width 8
+    {
+      // busy_net leaves the layer norms at their initial 1 and 0: make them matter too.
+      torch::NoGradGuard no_grad;
+      for (auto& item : small->named_parameters())
+        if (item.key().find("norm") != std::string::npos) item.value().normal_(0.5, 0.3);
+    }
+    const std::string path = test::temp_path("restore", "narrow.safetensors");
+    save_restorer_net(small, path, {});
+    for (const int width : {16, 24}) {
+      RestorerNetOptions o = small->options();
+      o.width = width;
+      o.middle_blocks += 1;  // widened and grown at once
+      RestorerNet wide(o);
+      const train::Growth grown = train::load_restorer_into(wide, path, true, 5);
+      EXPECT_EQ(grown.from_width, 8);
+      EXPECT_EQ(grown.blocks_added, 1);
+      wide->eval();
+      torch::NoGradGuard no_grad;
+      const at::Tensor x = torch::rand({2, 3, 24, 20}), c = random_condition(2);
+      EXPECT_TRUE(torch::allclose(wide->forward(x, c), small->forward(x, c), 1e-4, 1e-5)) << width;
+      // The copies of a channel read their inputs with different weights.
+      const at::Tensor w = wide->named_parameters()["encoders.0.0.project.weight"];
+      EXPECT_FALSE(torch::allclose(w.slice(1, 0, 8), w.slice(1, 8, 16)));
+      // ... and their shares sum to the narrow weight.
+      const at::Tensor shares_summed = w.slice(0, 0, 8).reshape({8, width / 8, 8}).sum(1);
+      EXPECT_TRUE(torch::allclose(shares_summed, small->named_parameters()["encoders.0.0.project.weight"].reshape({8, 8}),
+                                  1e-5, 1e-6));
+    }
+    std::filesystem::remove(path);
+  }
 }
 
 TEST(RestorationLoss, FrequencyTermCostsSpreadErrorsMoreAndIsInDecibels) {

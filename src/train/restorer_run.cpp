@@ -8,6 +8,7 @@
 #include "restore/restorer_weights.hpp"
 #include "rirf/error.hpp"
 #include "rirf/file_io.hpp"
+#include "train/restorer_widen.hpp"
 
 namespace rirf::train {
 namespace fs = std::filesystem;
@@ -29,8 +30,10 @@ int blocks_added(const RestorerNetOptions& from, const RestorerNetOptions& to) {
 
 }  // namespace
 
-int load_restorer_into(RestorerNet& to, const std::string& path, bool grow) {
+Growth load_restorer_into(RestorerNet& to, const std::string& path, bool grow, std::uint64_t seed) {
   RestorerNet loaded = load_restorer_net(path);
+  const int from_width = loaded->options().width, width = to->options().width;
+  if (grow && from_width < width && width % from_width == 0) loaded = widen_restorer(loaded, width, seed);
   const int added = blocks_added(loaded->options(), to->options());
   check(added == 0 || (grow && added > 0),
         "'" + path + "' holds a different network (" + loaded->options().to_json().dump() + "; this run builds " +
@@ -39,7 +42,7 @@ int load_restorer_into(RestorerNet& to, const std::string& path, bool grow) {
   const auto source = loaded->named_parameters();
   for (auto& item : to->named_parameters())
     if (const auto* value = source.find(item.key())) item.value().copy_(*value);
-  return added;
+  return {from_width, added};
 }
 
 int start_restorer_run(DataParallel& ranks, const std::string& out, bool resume, RestorerNet& net, RestorerNet& ema,

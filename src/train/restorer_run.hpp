@@ -3,6 +3,7 @@
 // trainer and the RL stage.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -13,11 +14,16 @@
 namespace rirf::train {
 
 // Copies the weights in `path` into `to`; Error naming the file if it holds another shape. With
-// `grow`, the file may also hold a shallower network of the same width, levels and condition:
-// its blocks are copied by name (a level's blocks are numbered from its input), and `to`'s extra
-// blocks keep their initial weights, the identity while their residual scales are zero. Returns
-// the number of blocks added.
-int load_restorer_into(RestorerNet& to, const std::string& path, bool grow = false);
+// `grow`, the file may also hold a narrower or shallower network of the same levels and
+// condition: a narrower one is first widened to `to`'s width (src/train/restorer_widen.hpp, shares
+// drawn from `seed`); then its blocks are copied by name (a level's blocks are numbered from its
+// input), and `to`'s extra blocks keep their initial weights, the identity while their residual
+// scales are zero. Returns what was grown.
+struct Growth {
+  int from_width = 0;
+  int blocks_added = 0;
+};
+Growth load_restorer_into(RestorerNet& to, const std::string& path, bool grow = false, std::uint64_t seed = 0);
 
 // With `resume`, rank 0 loads the run folder's checkpoint and EMA, every rank gets the optimizer
 // and step from it and continues its data stream (`rng`); otherwise ema starts as net. Then all

@@ -94,8 +94,12 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
   const bool main_rank = options.distributed.rank == 0;
   // An --init network has the shape this run builds, or a shallower one that grows into it.
   if (main_rank && !options.init.empty() && !options.resume) {
-    const int added = train::load_restorer_into(net, options.init, true);
-    if (added > 0) log(fmt("grown from %s: %d blocks added as the identity", options.init.c_str(), added));
+    const train::Growth grown = train::load_restorer_into(net, options.init, true, options.seed);
+    if (grown.from_width < net_options.width)
+      log(fmt("widened from %s: width %d -> %d, each channel copied, the same function", options.init.c_str(),
+              grown.from_width, net_options.width));
+    if (grown.blocks_added > 0)
+      log(fmt("grown from %s: %d blocks added as the identity", options.init.c_str(), grown.blocks_added));
   }
   net->to(device);
   ema->to(device);
