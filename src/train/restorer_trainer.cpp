@@ -92,7 +92,7 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
   const RestorerNetOptions net_options = network_options(options);
   RestorerNet net(net_options), ema(net_options);
   const bool main_rank = options.distributed.rank == 0;
-  // An --init network has the shape this run builds, or a shallower one that grows into it.
+  // An --init network has the shape this run builds, or a narrower or shallower one that grows into it.
   if (main_rank && !options.init.empty() && !options.resume) {
     const train::Growth grown = train::load_restorer_into(net, options.init, true, options.seed);
     if (grown.from_width < net_options.width)
