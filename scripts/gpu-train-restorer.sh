@@ -41,9 +41,10 @@ esac
 export LD_LIBRARY_PATH="$(cd "$deps" && pwd)/lib:${LD_LIBRARY_PATH:-}" OMP_NUM_THREADS=1
 minutes=$(python3 -c "print(round(($budget - ($(date +%s) - $start) - 60) / 60, 2))")
 # Two cores for the training loops, the rest make data. The reasoner's diagnosis of every crop
-# makes the conditioned run's data about 4x dearer (per 96 px crop on one core: engine ~2 ms,
-# diagnosis 5.5 ms), so it gets 4/5 of the workers and both runs see about as many crops.
-workers_cond=$(((cores - 2) * 4 / 5 > 1 ? (cores - 2) * 4 / 5 : 1))
+# makes the conditioned run's data dearer: on the H200 node (2026-11-30, width 32, batch 128) a
+# worker made about 60 conditioned or 380 blind crops/s, so the conditioned run gets 6/7 of the
+# workers (16 cores: 12 and 2) and both runs see about as many crops.
+workers_cond=$(((cores - 2) * 6 / 7 > 1 ? (cores - 2) * 6 / 7 : 1))
 workers_blind=$((cores - workers_cond - 2 > 1 ? cores - workers_cond - 2 : 1))
 echo "training for $minutes minutes; data workers: $workers_cond conditioned, $workers_blind blind"
 common=(--data "$train_pack" --val "$val_pack" --minutes "$minutes" --device "$device" "${flags[@]}")

@@ -92,6 +92,11 @@ grep -q "validation at step 2" "$WORK/rtrain.log" || fail "train restorer did no
 "$RIRF" train pack --data "$SRC/tests/data/golden" --out "$WORK/pack.safetensors" --max-side 48 2>&1 \
   | grep -q "packed 8 photos" || fail "train pack"
 "$RIRF" train pack --data "$WORK/clean" --out "$WORK/valpack.safetensors" --center --max-side 32 >/dev/null 2>&1 || fail "train pack --center"
+"$RIRF" train pack --data "$SRC/tests/data/golden" --out "$WORK/jpegpack.safetensors" --max-side 4096 --quality 90 2>&1 \
+  | grep -q "packed 8 photos .* as JPEG quality 90" || fail "train pack --quality"
+"$RIRF" train pack --data "$SRC/tests/data/golden" --out "$WORK/badpack.safetensors" --quality 101 >/dev/null 2>&1 \
+  && fail "train pack --quality 101 accepted"
+[ -e "$WORK/badpack.safetensors" ] && fail "train pack --quality 101 left a file"
 "$RIRF" train restorer --data "$WORK/pack.safetensors" --val "$WORK/valpack.safetensors" --val-crop 32 --out "$WORK/rpack" \
   --reasoner "$W" --steps 3 --batch 2 --crop 32 --width 4 --val-every 3 --data-workers 2 --minutes 5 >"$WORK/rpack.log" 2>&1 \
   || fail "train restorer from a pack with data workers: $(tail -3 "$WORK/rpack.log")"

@@ -6,10 +6,13 @@
 
 #include <ATen/ATen.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "rirf/degrade.hpp"
+#include "rirf/image_io.hpp"
 #include "rirf/safetensors.hpp"
+#include "rirf/train.hpp"
 #include "test_util.hpp"
 #include "train/photo_pool.hpp"
 
@@ -106,6 +109,41 @@ TEST(PhotoPool, HazeMadeOnTheRegionIsNearlyUniformAcrossTheCrop) {
   // Steps that act locally are made on the crop: without haze the region changes nothing.
   const rirf::DegradationPlan noise{{rirf::make_step(rirf::DegradationType::noise, 40, rng)}};
   EXPECT_TRUE(at::equal(rirf::degrade_in_region(region, noise), rirf::apply(region.cut(region.pixels), noise)));
+}
+
+TEST(PhotoPool, JpegPacksHoldWholePhotosCloseToTheirPixels) {
+  // A 200x136 photo with smooth shading and fine texture, as a PNG in its own folder.
+  const std::filesystem::path dir = rirf::test::temp_path("pool", "jpegpack");
+  std::filesystem::create_directories(dir);
+  const at::Tensor y = at::linspace(0, 1, 136).view({1, 1, 136, 1}), x = at::linspace(0, 1, 200).view({1, 1, 1, 200});
+  const at::Tensor channels = at::cat({0.2 + 0.6 * x * y, 0.5 + 0.3 * at::sin(x * 40) * y, 0.8 - 0.5 * y + 0.0 * x}, 1);
+  rirf::save_image(rirf::image_from_tensor(channels.contiguous()), (dir / "photo.png").string());
+  const at::Tensor original = (channels[0] * 255.0).round().to(at::kByte);
+
+  rirf::PackOptions options;
+  options.data_dirs = {dir.string()};
+  options.max_side = 4096;
+  options.out = (dir / "raw.safetensors").string();
+  rirf::pack_photos(options);
+  options.quality = 95;
+  options.out = (dir / "jpeg.safetensors").string();
+  EXPECT_NE(rirf::pack_photos(options).find("as JPEG quality 95"), std::string::npos);
+
+  const rirf::PhotoPool raw({(dir / "raw.safetensors").string()}, 32), jpeg({options.out}, 32);
+  ASSERT_EQ(jpeg.size(), 1u);
+  EXPECT_TRUE(at::equal(raw.photo(0), original));  // raw packs are exact
+  ASSERT_EQ(jpeg.photo(0).sizes(), original.sizes());  // the whole photo, not a crop
+  const double mse = (jpeg.photo(0).to(at::kDouble) - original.to(at::kDouble)).pow(2).mean().item<double>();
+  EXPECT_GT(10.0 * std::log10(255.0 * 255.0 / mse), 40.0);
+  EXPECT_LT(std::filesystem::file_size(options.out), std::filesystem::file_size(dir / "raw.safetensors") / 2);
+
+  // A pack entry of bytes that are no JPEG gets a clear error naming the entry.
+  rirf::TensorFile broken;
+  broken.tensors["photo_000000"] = at::arange(200, at::kByte);
+  const std::string broken_path = (dir / "broken.safetensors").string();
+  rirf::save_safetensors(broken_path, broken);
+  rirf::test::expect_error_containing([&] { rirf::PhotoPool({broken_path}, 32); }, "'photo_000000' holds no readable JPEG");
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

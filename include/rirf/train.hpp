@@ -206,9 +206,13 @@ struct PackOptions {
   std::int64_t max_side = 320;
   bool center = false;
   std::uint64_t seed = 1;
+  // 0: raw 8-bit pixels; 1-100: each photo stored as a JPEG of this quality (whole photos in a
+  // tenth of the bytes, for a pack that must travel).
+  int quality = 0;
   void validate() const;
 };
-// Writes the pack atomically and returns "packed N photos (M MB) into FILE".
+// Writes the pack atomically and returns "packed N photos (M MB of pixels, S MB stored[ as JPEG
+// quality Q, P dB PSNR against the photos]) into FILE".
 std::string pack_photos(const PackOptions& options);
 
 }  // namespace rirf

@@ -11,6 +11,7 @@
 
 #include <jpeglib.h>
 
+#include "degrade/jpeg_codec.hpp"
 #include "degrade/ops.hpp"
 #include "rirf/error.hpp"
 
@@ -30,15 +31,12 @@ void on_error(j_common_ptr info) {
   std::longjmp(self->jump, 1);
 }
 
-// Interleaved 8-bit RGB of one [3, H, W] image in [0, 1], rounded to nearest.
-std::vector<std::uint8_t> to_rgb8(const at::Tensor& chw) {
-  const at::Tensor q = at::nan_to_num(chw.detach().to(at::kCPU, at::kFloat), 0.0)
-                           .clamp(0.0, 1.0).mul(255.0).round().to(at::kByte).permute({1, 2, 0}).contiguous();
-  const auto* p = q.data_ptr<std::uint8_t>();
-  return std::vector<std::uint8_t>(p, p + q.numel());
-}
+}  // namespace
 
-std::vector<std::uint8_t> encode(const std::vector<std::uint8_t>& rgb, int height, int width, int quality) {
+std::vector<std::uint8_t> encode_jpeg(const at::Tensor& rgb8, int quality) {
+  const at::Tensor hwc = rgb8.permute({1, 2, 0}).contiguous();
+  const int height = static_cast<int>(hwc.size(0)), width = static_cast<int>(hwc.size(1));
+  const auto* pixels = hwc.data_ptr<std::uint8_t>();
   jpeg_compress_struct info{};
   ErrorManager error{};
   info.err = jpeg_std_error(&error.base);
@@ -48,7 +46,7 @@ std::vector<std::uint8_t> encode(const std::vector<std::uint8_t>& rgb, int heigh
   if (setjmp(error.jump)) {
     jpeg_destroy_compress(&info);
     std::free(buffer);
-    throw Error(std::string("JPEG degradation: encoding failed: ") + error.message);
+    throw Error(std::string("JPEG: encoding failed: ") + error.message);
   }
   jpeg_create_compress(&info);
   jpeg_mem_dest(&info, &buffer, &size);
@@ -63,7 +61,7 @@ std::vector<std::uint8_t> encode(const std::vector<std::uint8_t>& rgb, int heigh
   for (int c = 1; c < 3; ++c) info.comp_info[c].h_samp_factor = info.comp_info[c].v_samp_factor = 1;
   jpeg_start_compress(&info, TRUE);
   while (info.next_scanline < info.image_height) {
-    JSAMPROW row = const_cast<JSAMPROW>(rgb.data() + std::size_t{info.next_scanline} * width * 3);
+    JSAMPROW row = const_cast<JSAMPROW>(pixels + std::size_t{info.next_scanline} * width * 3);
     jpeg_write_scanlines(&info, &row, 1);
   }
   jpeg_finish_compress(&info);
@@ -73,39 +71,60 @@ std::vector<std::uint8_t> encode(const std::vector<std::uint8_t>& rgb, int heigh
   return bytes;
 }
 
-// [3, H, W] float in [0, 1].
-at::Tensor decode(const std::vector<std::uint8_t>& bytes, int height, int width) {
+namespace {
+
+constexpr std::uint64_t kMaxJpegPixels = std::uint64_t{1} << 28;
+
+// Fills the caller's `rgb` (interleaved) and size: objects outside the function that calls
+// setjmp, whose own locals changed before a longjmp would be indeterminate after it.
+void decode_into(const std::uint8_t* bytes, std::size_t size, std::vector<std::uint8_t>& rgb, int& height, int& width) {
   jpeg_decompress_struct info{};
   ErrorManager error{};
   info.err = jpeg_std_error(&error.base);
   error.base.error_exit = on_error;
-  at::Tensor rgb = at::empty({height, width, 3}, at::kByte);
   if (setjmp(error.jump)) {
     jpeg_destroy_decompress(&info);
-    throw Error(std::string("JPEG degradation: decoding failed: ") + error.message);
+    throw Error(std::string("JPEG: decoding failed: ") + error.message);
   }
   jpeg_create_decompress(&info);
-  jpeg_mem_src(&info, bytes.data(), static_cast<unsigned long>(bytes.size()));
+  jpeg_mem_src(&info, bytes, static_cast<unsigned long>(size));
   jpeg_read_header(&info, TRUE);
-  info.out_color_space = JCS_RGB;
+  if (std::uint64_t{info.image_width} * info.image_height > kMaxJpegPixels) {
+    jpeg_destroy_decompress(&info);
+    throw Error("JPEG: " + std::to_string(info.image_width) + "x" + std::to_string(info.image_height) +
+                " px is more than rirf decodes (256 megapixels)");
+  }
+  info.out_color_space = JCS_RGB;  // libjpeg expands greyscale and converts YCbCr
   jpeg_start_decompress(&info);
-  auto* out = rgb.data_ptr<std::uint8_t>();
+  height = static_cast<int>(info.output_height);
+  width = static_cast<int>(info.output_width);
+  rgb.resize(std::size_t{info.output_height} * info.output_width * 3);
   while (info.output_scanline < info.output_height) {
-    JSAMPROW row = out + std::size_t{info.output_scanline} * width * 3;
+    JSAMPROW row = rgb.data() + std::size_t{info.output_scanline} * info.output_width * 3;
     jpeg_read_scanlines(&info, &row, 1);
   }
   jpeg_finish_decompress(&info);
   jpeg_destroy_decompress(&info);
-  return rgb.permute({2, 0, 1}).to(at::kFloat).div(255.0);
 }
 
 }  // namespace
 
+at::Tensor decode_jpeg(const std::uint8_t* bytes, std::size_t size) {
+  std::vector<std::uint8_t> rgb;
+  int height = 0, width = 0;
+  decode_into(bytes, size, rgb, height, width);
+  return at::from_blob(rgb.data(), {height, width, 3}, at::kByte).permute({2, 0, 1}).contiguous();
+}
+
 at::Tensor jpeg_round_trip(const at::Tensor& images, const JpegFactors& f) {
-  const int height = static_cast<int>(images.size(2)), width = static_cast<int>(images.size(3));
   std::vector<at::Tensor> out;
-  for (std::int64_t i = 0; i < images.size(0); ++i)
-    out.push_back(decode(encode(to_rgb8(images[i]), height, width, f.quality), height, width));
+  for (std::int64_t i = 0; i < images.size(0); ++i) {
+    // Rounded to the nearest 8-bit level, as an image file would be.
+    const at::Tensor rgb8 = at::nan_to_num(images[i].detach().to(at::kCPU, at::kFloat), 0.0)
+                                .clamp(0.0, 1.0).mul(255.0).round().to(at::kByte);
+    const std::vector<std::uint8_t> bytes = encode_jpeg(rgb8, f.quality);
+    out.push_back(decode_jpeg(bytes.data(), bytes.size()).to(at::kFloat).div(255.0));
+  }
   return at::stack(out, 0).to(images.options());
 }
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "degrade/jpeg_codec.hpp"
 #include "rirf/degrade.hpp"
 #include "rirf/error.hpp"
 #include "rirf/image_io.hpp"
@@ -25,13 +26,24 @@ bool is_pack(const std::string& path) {
   return std::filesystem::is_regular_file(path, ec) && std::filesystem::path(path).extension() == ".safetensors";
 }
 
-// A pack's photos, in name order (the order they were packed in).
+// A pack's photos, in name order (the order they were packed in). Each is an 8-bit [3, H, W]
+// image, or (packed with --quality) the 1-D bytes of a JPEG file, decoded here.
 std::vector<at::Tensor> load_pack(const std::string& path) {
   std::vector<at::Tensor> photos;
   for (const auto& [name, t] : load_safetensors(path).tensors) {
-    check(t.scalar_type() == at::kByte && t.dim() == 3 && t.size(0) == 3,
-          "'" + path + "' is not a photo pack: '" + name + "' is not an 8-bit [3, H, W] image");
-    photos.push_back(t);
+    const std::string where = "'" + path + "' is not a photo pack: '" + name + "' ";
+    check(t.scalar_type() == at::kByte && (t.dim() == 1 || (t.dim() == 3 && t.size(0) == 3)),
+          where + "is neither an 8-bit [3, H, W] image nor JPEG bytes");
+    if (t.dim() == 3) {
+      photos.push_back(t);
+      continue;
+    }
+    const at::Tensor bytes = t.contiguous();
+    try {
+      photos.push_back(detail::decode_jpeg(bytes.data_ptr<std::uint8_t>(), static_cast<std::size_t>(bytes.numel())));
+    } catch (const Error& e) {
+      throw Error(where + "holds no readable JPEG (" + e.what() + ")");
+    }
   }
   return photos;
 }
@@ -127,6 +139,7 @@ void PackOptions::validate() const {
   check(!data_dirs.empty(), "pack: give at least one --data folder");
   check(std::filesystem::path(out).extension() == ".safetensors", "pack: --out must end in .safetensors");
   check(max_side >= 32 && max_side % 8 == 0, "pack: --max-side must be a multiple of 8, at least 32");
+  check(quality >= 0 && quality <= 100, "pack: --quality must be 0 (raw pixels) or a JPEG quality 1-100");
 }
 
 std::string pack_photos(const PackOptions& options) {
@@ -134,7 +147,8 @@ std::string pack_photos(const PackOptions& options) {
   const PhotoPool pool(options.data_dirs, 32, options.exclude);
   Rng rng(options.seed);
   TensorFile file;
-  std::int64_t bytes = 0;
+  std::int64_t pixels = 0;
+  double squared_error = 0;
   for (std::size_t i = 0; i < pool.size(); ++i) {
     const at::Tensor& photo = pool.photo(i);
     const std::int64_t h = std::min(photo.size(1), options.max_side), w = std::min(photo.size(2), options.max_side);
@@ -144,14 +158,32 @@ std::string pack_photos(const PackOptions& options) {
     const std::int64_t left = options.center ? centred_origin(photo.size(2), w) : random_origin(rng, photo.size(2), w);
     char name[32];
     std::snprintf(name, sizeof name, "photo_%06zu", i);
-    file.tensors[name] = photo.slice(1, top, top + h).slice(2, left, left + w).contiguous();
-    bytes += h * w * 3;
+    const at::Tensor kept = photo.slice(1, top, top + h).slice(2, left, left + w).contiguous();
+    pixels += h * w * 3;
+    if (options.quality == 0) {
+      file.tensors[name] = kept;
+      continue;
+    }
+    const std::vector<std::uint8_t> jpeg = detail::encode_jpeg(kept, options.quality);
+    file.tensors[name] = at::from_blob(const_cast<std::uint8_t*>(jpeg.data()), {static_cast<std::int64_t>(jpeg.size())}, at::kByte).clone();
+    // What the pack's reader will see, against the photo itself.
+    const at::Tensor back = detail::decode_jpeg(jpeg.data(), jpeg.size()).to(at::kDouble);
+    squared_error += (back - kept.to(at::kDouble)).pow(2).sum().item<double>();
   }
   file.metadata["format"] = "rirf photo pack";
   save_safetensors(options.out, file);
+  std::int64_t stored = 0;
+  for (const auto& entry : file.tensors) stored += entry.second.numel();
   char line[256];
-  std::snprintf(line, sizeof line, "packed %zu photos (%.1f MB) into ", pool.size(), bytes / 1e6);
-  return line + options.out;
+  std::snprintf(line, sizeof line, "packed %zu photos (%.1f MB of pixels, %.1f MB stored", pool.size(), pixels / 1e6, stored / 1e6);
+  std::string text = line;
+  if (options.quality > 0) {
+    const double mse = squared_error / static_cast<double>(pixels);
+    std::snprintf(line, sizeof line, " as JPEG quality %d, %.2f dB PSNR against the photos", options.quality,
+                  mse > 0 ? 10.0 * std::log10(255.0 * 255.0 / mse) : INFINITY);
+    text += line;
+  }
+  return text + ") into " + options.out;
 }
 
 }  // namespace rirf

@@ -3,7 +3,7 @@
 // rirf train restorer --data DIR [--data DIR] --out DIR (--reasoner FILE | --blind) [--val DIR]
 //                     [--width --steps --batch --crop --lr --ema --init --loss --single --type-weight T=W --resume]
 // rirf train rl --restorer W --reasoner W --data DIR --out DIR [--val DIR --steps --group --atoms --sigma ...]
-// rirf train pack --data DIR [--data DIR] --out FILE.safetensors [--exclude NAME --max-side N --center --seed S]
+// rirf train pack --data DIR [--data DIR] --out FILE.safetensors [--exclude NAME --max-side N --center --seed S --quality Q]
 // Reasoner, restorer and rl: [--device cpu|cuda --data-workers N --minutes M]
 // All: [--world-size N --rank R --master HOST:PORT --dist-timeout S] (or torchrun's/Slurm's variables)
 #include <CLI/CLI.hpp>
@@ -181,6 +181,9 @@ void register_train(CLI::App& app) {
       ->check(CLI::Range(32, 1 << 16));
   pcmd->add_flag("--center", p->center, "centred crops (validation photos: the trainer's own centre crops) instead of random ones");
   pcmd->add_option("--seed", p->seed, "seed of the random crops (default 1)");
+  pcmd->add_option("--quality", p->quality,
+                   "store each photo as a JPEG of this quality (1-100; e.g. 95 with --max-side 4096: whole photos in a tenth of the bytes); 0 (default): raw pixels")
+      ->check(CLI::Range(0, 100));
   pcmd->callback([p] { log_line(pack_photos(*p)); });
 
   auto l = std::make_shared<RlTrainOptions>();
