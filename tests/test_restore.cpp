@@ -2,14 +2,17 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "restore/condition.hpp"
 #include "restore/restorer_model.hpp"
 #include "restore/restorer_weights.hpp"
 #include "restore/tiling.hpp"
+#include "rirf/reasoner.hpp"
 #include "rirf/restorer.hpp"
 #include "rirf/safetensors.hpp"
+#include "train/restoration_pairs.hpp"
 #include "train/restorer_run.hpp"
 #include "test_util.hpp"
 
@@ -314,6 +317,33 @@ TEST(Restorer, StrengthZeroKeepsTheInputAndOptionsAreChecked) {
   bad.overlap = 400;
   test::expect_error_containing([&] { restorer->restore(x, Diagnosis{}, bad); }, "--overlap");
   std::filesystem::remove(path);
+}
+
+TEST(Validation, ConditionsComeFromTheReasonerAndCleanCallsStayUnchanged) {
+  // The trainers validate as rirf restore runs: the reasoner's diagnosis of each sample is the
+  // condition, and a sample it finds nothing in comes back as it was.
+  torch::manual_seed(3);
+  train::Pairs val;
+  val.degraded = torch::rand({2, 3, 64, 64});
+  val.target = val.degraded.clone();
+  val.task = {"clean", "clean"};
+  val.keep = {KeepMask{}, KeepMask{}};
+  const auto reasoner = make_classical_reasoner();
+  const train::ValidationConditions found = train::inference_conditions(*reasoner, val);
+  ASSERT_EQ(found.condition.sizes(), (at::IntArrayRef{2, kConditionSize}));
+  ASSERT_EQ(found.unchanged.size(), 2u);
+  for (std::int64_t i = 0; i < 2; ++i) {
+    const Diagnosis d = reasoner->diagnose(val.degraded.slice(0, i, i + 1));
+    Condition expected = condition_from_diagnosis(d);
+    EXPECT_TRUE(at::equal(found.condition[i], torch::from_blob(expected.data(), {kConditionSize}, torch::kFloat)));
+    EXPECT_EQ(found.unchanged[static_cast<std::size_t>(i)], nothing_to_undo(d));
+  }
+
+  RestorerNet net = busy_net(true);
+  train::ValidationConditions conditions{random_condition(2), {true, true}};
+  EXPECT_TRUE(std::isinf(train::score_restorer(*net, val, conditions).worst.at("clean")));
+  conditions.unchanged = {false, false};
+  EXPECT_LT(train::score_restorer(*net, val, conditions).worst.at("clean"), 60.0);  // the busy network changes it
 }
 
 }  // namespace

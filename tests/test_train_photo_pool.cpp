@@ -14,7 +14,10 @@
 #include "rirf/safetensors.hpp"
 #include "rirf/train.hpp"
 #include "test_util.hpp"
+#include "rirf/suites.hpp"
 #include "train/photo_pool.hpp"
+#include "train/restoration_pairs.hpp"
+#include "train/train_util.hpp"
 
 namespace {
 
@@ -109,6 +112,30 @@ TEST(PhotoPool, HazeMadeOnTheRegionIsNearlyUniformAcrossTheCrop) {
   // Steps that act locally are made on the crop: without haze the region changes nothing.
   const rirf::DegradationPlan noise{{rirf::make_step(rirf::DegradationType::noise, 40, rng)}};
   EXPECT_TRUE(at::equal(rirf::degrade_in_region(region, noise), rirf::apply(region.cut(region.pixels), noise)));
+}
+
+TEST(Validation, ScoresTheBenchmarkSuitesWithTheBenchmarksPlans) {
+  // The trainers' validation is each photo clean and through every suite of bench_restorer,
+  // with the plan the benchmark draws for the same image index.
+  const std::string path = ramp_pack();
+  const rirf::PhotoPool pool({path, path}, 64);  // two photos: indexes 0 and 1
+  const rirf::train::Pairs val = rirf::train::make_validation(pool, 64);
+  const auto& suites = rirf::synth_suites();
+  ASSERT_EQ(val.task.size(), 2 * (suites.size() + 1));
+  ASSERT_EQ(val.degraded.size(0), static_cast<std::int64_t>(val.task.size()));
+  for (std::size_t image = 0; image < 2; ++image) {
+    const std::size_t first = image * (suites.size() + 1);
+    EXPECT_EQ(val.task[first], "clean");
+    EXPECT_TRUE(at::equal(val.degraded[first], pool.center_crop(image, 64)[0]));
+    for (std::size_t s = 0; s < suites.size(); ++s) {
+      const std::size_t i = first + 1 + s;
+      EXPECT_EQ(val.task[i], suites[s].name);
+      const at::Tensor expected =
+          rirf::train::quantise(rirf::apply(pool.center_crop(image, 64), rirf::suite_plan(suites[s].name, image)));
+      EXPECT_TRUE(at::equal(val.degraded[i], expected[0])) << suites[s].name << " image " << image;
+    }
+  }
+  std::filesystem::remove(path);
 }
 
 TEST(PhotoPool, JpegPacksHoldWholePhotosCloseToTheirPixels) {

@@ -4,6 +4,12 @@
 
 namespace rirf {
 
+bool nothing_to_undo(const Diagnosis& diagnosis, const KeepMask& keep) {
+  for (auto type : all_degradation_types())
+    if (diagnosis.finding(type).present && !keep[static_cast<int>(type)]) return false;
+  return true;
+}
+
 Condition condition_from_diagnosis(const Diagnosis& diagnosis, const KeepMask& keep) {
   Condition c{};
   for (auto type : all_degradation_types()) {

@@ -17,5 +17,8 @@ using Condition = std::array<float, kConditionSize>;
 using KeepMask = std::array<bool, kNumDegradationTypes>;
 
 Condition condition_from_diagnosis(const Diagnosis& diagnosis, const KeepMask& keep = {});
+// Whether the diagnosis finds nothing the user wants undone: the conditioned restorer then
+// returns its input unchanged.
+bool nothing_to_undo(const Diagnosis& diagnosis, const KeepMask& keep = {});
 
 }  // namespace rirf

@@ -21,12 +21,6 @@ void RestoreOptions::validate() const {
 
 namespace {
 
-bool nothing_to_undo(const Diagnosis& diagnosis, const KeepMask& keep) {
-  for (auto type : all_degradation_types())
-    if (diagnosis.finding(type).present && !keep[static_cast<int>(type)]) return false;
-  return true;
-}
-
 class NetRestorer : public Restorer {
  public:
   explicit NetRestorer(RestorerNet net) : net_(std::move(net)) { net_->eval(); }

@@ -4,9 +4,11 @@
 
 #include "reason/diagnet_model.hpp"
 #include "reason/diagnet_weights.hpp"
+#include "rirf/reasoner.hpp"
 #include "restore/restorer_model.hpp"
 #include "rirf/metrics.hpp"
 #include "rirf/degrade.hpp"
+#include "rirf/suites.hpp"
 #include "train/train_util.hpp"
 
 namespace rirf::train {
@@ -68,18 +70,10 @@ ConditionedPairs draw_conditioned_pairs(const PhotoPool& pool, Rng& rng, int cou
 Pairs make_validation(const PhotoPool& pool, std::int64_t crop) {
   std::vector<at::Tensor> degraded, target;
   Pairs p;
-  std::uint64_t index = 0;
   for (std::size_t i = 0; i < pool.size(); ++i) {
     const at::Tensor x = pool.center_crop(i, crop);
     std::vector<std::pair<std::string, DegradationPlan>> plans{{"clean", {}}};
-    for (auto type : all_degradation_types()) {
-      Rng rng(derive_seed(0x7E57, index++));
-      plans.push_back({type_name(type), {{make_step(type, type == DegradationType::noise ? 45 : 50, rng)}}});
-    }
-    Rng rng(derive_seed(0x7E57, index++));
-    SampleOptions composite;
-    composite.min_count = 2;
-    plans.push_back({"mixed", sample_plan(composite, rng)});
+    for (const auto& suite : synth_suites()) plans.push_back({suite.name, suite_plan(suite.name, i)});
     for (const auto& [task, plan] : plans) {
       degraded.push_back(quantise(apply(x, plan)));
       target.push_back(x);
@@ -102,6 +96,18 @@ at::Tensor predicted_conditions(DiagNetImpl& reasoner, const Pairs& pairs) {
     c[i] = torch::from_blob(values.data(), {kConditionSize}, torch::kFloat).clone();
   }
   return c;
+}
+
+ValidationConditions inference_conditions(Reasoner& reasoner, const Pairs& val) {
+  ValidationConditions out;
+  out.condition = torch::empty({val.degraded.size(0), kConditionSize});
+  for (std::int64_t i = 0; i < val.degraded.size(0); ++i) {
+    const Diagnosis diagnosis = reasoner.diagnose(val.degraded.slice(0, i, i + 1));
+    Condition values = condition_from_diagnosis(diagnosis, val.keep[i]);
+    out.condition[i] = torch::from_blob(values.data(), {kConditionSize}, torch::kFloat).clone();
+    out.unchanged.push_back(nothing_to_undo(diagnosis, val.keep[i]));
+  }
+  return out;
 }
 
 at::Tensor residual_severity(DiagNetImpl& reasoner, const at::Tensor& images) {
@@ -135,7 +141,9 @@ std::string ValidationScores::describe() const {
   return line;
 }
 
-ValidationScores score_restorer(RestorerNetImpl& net, const Pairs& val, const at::Tensor& condition, DiagNetImpl* judge) {
+ValidationScores score_restorer(RestorerNetImpl& net, const Pairs& val, const ValidationConditions& conditions,
+                                DiagNetImpl* judge) {
+  const at::Tensor& condition = conditions.condition;
   torch::NoGradGuard no_grad;
   const bool was_training = net.is_training();
   net.eval();
@@ -147,6 +155,8 @@ ValidationScores score_restorer(RestorerNetImpl& net, const Pairs& val, const at
     const at::Tensor restored = quantise(net.forward(val.degraded.slice(0, i, end).to(device),
                                                      condition.defined() ? condition.slice(0, i, end).to(device) : at::Tensor()))
                                     .to(at::kCPU);
+    for (std::int64_t k = i; k < end; ++k)  // as rirf restore: nothing found, nothing changed
+      if (!conditions.unchanged.empty() && conditions.unchanged[k]) restored[k - i].copy_(val.degraded[k]);
     const at::Tensor left = judge ? residual_severity(*judge, restored) : at::Tensor();
     for (std::int64_t k = i; k < end; ++k) {
       auto& [sum, count] = psnr[val.task[k]];

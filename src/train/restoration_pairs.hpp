@@ -17,6 +17,7 @@
 namespace rirf {
 
 class DiagNetImpl;
+class Reasoner;
 class RestorerNetImpl;
 
 namespace train {
@@ -49,13 +50,24 @@ struct ConditionedPairs {
 ConditionedPairs draw_conditioned_pairs(const PhotoPool& pool, Rng& rng, int count, std::int64_t crop,
                                         const PairSampling& sampling, DiagNetImpl* reasoner);
 
-// The fixed validation set: centre crops of the validation photos, each clean, at noise
-// severity 45 (sigma 25), every other single type at severity 50, and one 2-3-type composite.
+// The fixed validation set: centre crops of the validation photos, each clean and through every
+// benchmark suite (rirf synth --list-suites) with bench_restorer's plan for the same image
+// index, so that on a folder's sorted photos the scores follow the benchmark's rows.
 Pairs make_validation(const PhotoPool& pool, std::int64_t crop);
 
 // The condition of each sample: the reasoner's diagnosis of the degraded crop plus the keep
 // flags, [N, kConditionSize].
 at::Tensor predicted_conditions(DiagNetImpl& reasoner, const Pairs& pairs);
+
+// What `rirf restore` gives each validation sample: the condition from the reasoner's
+// whole-image diagnosis (tiles, evidence, rirf::Reasoner) rather than the network's one pass
+// over a crop that trains the batches, and whether it leaves the sample unchanged (nothing to
+// undo). Empty for the blind twin.
+struct ValidationConditions {
+  at::Tensor condition;         // [N, kConditionSize]
+  std::vector<bool> unchanged;  // per sample
+};
+ValidationConditions inference_conditions(Reasoner& reasoner, const Pairs& val);
 
 // Expected residual severity per sample, summed over the six types (0-600): presence
 // probability x severity, a smooth score the reasoner gives a restored image. [N]
@@ -69,9 +81,9 @@ struct ValidationScores {
   std::string describe() const;            // "blur 24.75 clean worst 39.82 ...; degraded-task average 24.56"
 };
 
-// Restores `val` with `net` (in eval mode; `condition` undefined for the blind twin) and scores
+// Restores `val` with `net` (in eval mode; `conditions` empty for the blind twin) and scores
 // each task. `judge`, when given, also rates what is left in each output.
-ValidationScores score_restorer(RestorerNetImpl& net, const Pairs& val, const at::Tensor& condition,
+ValidationScores score_restorer(RestorerNetImpl& net, const Pairs& val, const ValidationConditions& conditions,
                                 DiagNetImpl* judge = nullptr);
 
 }  // namespace train

@@ -14,6 +14,7 @@
 #include "reason/diagnet_weights.hpp"
 #include "restore/condition.hpp"
 #include "restore/restorer_weights.hpp"
+#include "rirf/diagnet.hpp"
 #include "rirf/error.hpp"
 #include "rirf/file_io.hpp"
 #include "rirf/metrics.hpp"
@@ -132,10 +133,11 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
     train::save_restorer_checkpoint(ranks, options.out_dir, step, rng, net, ema, optimizer);
   };
 
+  train::ValidationConditions val_conditions;
+  if (val && !options.blind) val_conditions = train::inference_conditions(*load_diagnet_reasoner(options.reasoner), *val);
   const auto validate_now = [&] {
-    const at::Tensor condition = options.blind ? at::Tensor() : train::predicted_conditions(*reasoner, *val);
     log(fmt("validation at step %d (EMA weights), PSNR dB:", step) +
-        train::score_restorer(*ema, *val, condition).describe());
+        train::score_restorer(*ema, *val, val_conditions).describe());
   };
 
   train::PairSampling sampling;

@@ -19,6 +19,7 @@
 #include "reason/diagnet_model.hpp"
 #include "reason/diagnet_weights.hpp"
 #include "restore/restorer_weights.hpp"
+#include "rirf/diagnet.hpp"
 #include "rirf/error.hpp"
 #include "rirf/file_io.hpp"
 #include "rirf/metrics.hpp"
@@ -157,8 +158,8 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
   const auto save_checkpoint = [&] {
     train::save_restorer_checkpoint(ranks, options.out_dir, step, rng, net, ema, optimizer, {{"stage", "rl"}});
   };
-  at::Tensor val_condition;
-  if (val) val_condition = train::predicted_conditions(*reasoner, *val);
+  train::ValidationConditions val_condition;
+  if (val) val_condition = train::inference_conditions(*load_diagnet_reasoner(options.reasoner), *val);
   const auto validate_now = [&](RestorerNet& model, const std::string& which) {
     log(fmt("validation at step %d (%s), PSNR dB:", step, which.c_str()) +
         train::score_restorer(*model, *val, val_condition, reasoner.get()).describe());
