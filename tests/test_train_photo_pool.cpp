@@ -170,6 +170,12 @@ TEST(PhotoPool, JpegPacksHoldWholePhotosCloseToTheirPixels) {
   const std::string broken_path = (dir / "broken.safetensors").string();
   rirf::save_safetensors(broken_path, broken);
   rirf::test::expect_error_containing([&] { rirf::PhotoPool({broken_path}, 32); }, "'photo_000000' holds no readable JPEG");
+  // So does a JPEG cut short (libjpeg would fill the rest with grey and only warn).
+  const rirf::TensorFile whole = rirf::load_safetensors(options.out);
+  const at::Tensor bytes = whole.tensors.at("photo_000000");
+  broken.tensors["photo_000000"] = bytes.slice(0, 0, bytes.size(0) / 2).clone();
+  rirf::save_safetensors(broken_path, broken);
+  rirf::test::expect_error_containing([&] { rirf::PhotoPool({broken_path}, 32); }, "truncated or corrupt");
   std::filesystem::remove_all(dir);
 }
 

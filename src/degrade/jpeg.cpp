@@ -104,7 +104,10 @@ void decode_into(const std::uint8_t* bytes, std::size_t size, std::vector<std::u
     jpeg_read_scanlines(&info, &row, 1);
   }
   jpeg_finish_decompress(&info);
+  // libjpeg decodes truncated or damaged data with warnings (grey where data is missing).
+  const long warnings = error.base.num_warnings;
   jpeg_destroy_decompress(&info);
+  if (warnings > 0) throw Error("JPEG: the data is truncated or corrupt");
 }
 
 }  // namespace
