@@ -84,6 +84,7 @@ for f in config.json state.json checkpoint.safetensors ema.safetensors optimizer
   [ -s "$WORK/rrun/$f" ] || fail "train restorer wrote no $f"
 done
 grep -q "validation at step 2" "$WORK/rtrain.log" || fail "train restorer did not validate"
+grep -q '"condition_view": 256' "$WORK/rrun/config.json" || fail "train restorer: the condition view is not 256 by default"
 "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rrun" --reasoner "$W" --steps 3 --batch 2 --crop 32 \
   --width 4 --resume 2>&1 | grep -q "resumed at step 2" || fail "train restorer --resume"
 "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rblind" --blind --steps 1 --batch 2 --crop 32 \
@@ -198,6 +199,7 @@ expect_error "diagnose empty folder" "$D" -- "$RIRF" diagnose "$WORK/empty" --ba
 expect_error "train no data" "$WORK/run2" -- "$RIRF" train reasoner --data "$WORK/empty" --out "$WORK/run2" --steps 1
 expect_error "train bad crop" "$WORK/run3" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run3" --crop 33
 expect_error "train clean share above 1" "$WORK/runclean2" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/runclean2" --clean 1.5
+expect_error "train restorer condition view too large" "$WORK/rcv" -- "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rcv" --condition-view 4096
 expect_error "train negative haze context" "$WORK/runclean2" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/runclean2" --haze-context -1
 expect_error "train init missing file" "$WORK/run6" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run6" --init "$WORK/nope.safetensors"
 expect_error "train bad type weight" "$WORK/run9" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/run9" --blind --type-weight noise=-1

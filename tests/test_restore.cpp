@@ -5,14 +5,18 @@
 #include <cmath>
 #include <filesystem>
 
+#include "reason/diagnet_model.hpp"
+#include "reason/diagnet_weights.hpp"
 #include "restore/condition.hpp"
 #include "restore/restorer_model.hpp"
 #include "restore/restorer_weights.hpp"
 #include "restore/tiling.hpp"
+#include "rirf/diagnet.hpp"
 #include "rirf/reasoner.hpp"
 #include "rirf/restorer.hpp"
 #include "rirf/safetensors.hpp"
 #include "train/restoration_pairs.hpp"
+#include "train/photo_pool.hpp"
 #include "train/restorer_run.hpp"
 #include "test_util.hpp"
 
@@ -344,6 +348,55 @@ TEST(Validation, ConditionsComeFromTheReasonerAndCleanCallsStayUnchanged) {
   EXPECT_TRUE(std::isinf(train::score_restorer(*net, val, conditions).worst.at("clean")));
   conditions.unchanged = {false, false};
   EXPECT_LT(train::score_restorer(*net, val, conditions).worst.at("clean"), 60.0);  // the busy network changes it
+}
+
+TEST(ConditionedPairs, ViewsAreTheDegradedRegionsAndConditionAsRirfRestoreWould) {
+  // With a condition view, each crop is cut from a degraded region and conditioned on the
+  // reasoner's diagnosis of the whole region: the same condition rirf restore would give an image
+  // that is that region.
+  const std::string pack = test::temp_path("pairs", "noise.safetensors");
+  TensorFile file;
+  torch::manual_seed(11);
+  file.tensors["photo_000000"] = torch::randint(0, 256, {3, 384, 384}).to(at::kByte);
+  save_safetensors(pack, file);
+  const PhotoPool pool({pack}, 64);
+  train::PairSampling sampling;
+  sampling.clean_probability = 0.3;
+  sampling.haze_context = 256;
+  sampling.condition_view = 128;
+  Rng rng(9);
+  const train::Pairs pairs = train::draw_pairs(pool, rng, 10, 64, sampling);
+  ASSERT_EQ(pairs.views.size(), 10u);
+  for (std::size_t i = 0; i < pairs.views.size(); ++i) {
+    const at::Tensor& view = pairs.views[i];
+    const auto side = view.size(2);
+    ASSERT_EQ(view.sizes(), (at::IntArrayRef{1, 3, side, side}));
+    EXPECT_GE(side, 128);
+    EXPECT_LE(side, pairs.present[i][static_cast<int>(DegradationType::haze)] ? 256 : 128);
+    bool found = false;  // the crop is a window of its view on the 8x8 grid
+    const at::Tensor crop = pairs.degraded.slice(0, i, i + 1);
+    for (std::int64_t top = 0; top + 64 <= side && !found; top += 8)
+      for (std::int64_t left = 0; left + 64 <= side && !found; left += 8)
+        found = at::equal(view.slice(2, top, top + 64).slice(3, left, left + 64), crop);
+    EXPECT_TRUE(found) << "sample " << i;
+  }
+
+  const std::string weights = test::temp_path("pairs", "diagnet.safetensors");
+  torch::manual_seed(12);
+  DiagNet net;
+  net->eval();
+  save_diagnet_weights(net, weights, {});
+  const auto reasoner = load_diagnet_reasoner(weights);
+  const at::Tensor conditions = train::predicted_conditions(*net, pairs);
+  ASSERT_EQ(conditions.sizes(), (at::IntArrayRef{10, kConditionSize}));
+  for (std::size_t i = 0; i < pairs.views.size(); ++i) {
+    Condition expected = condition_from_diagnosis(reasoner->diagnose(pairs.views[i]), pairs.keep[i]);
+    EXPECT_TRUE(at::allclose(conditions[static_cast<std::int64_t>(i)],
+                             torch::from_blob(expected.data(), {kConditionSize}, torch::kFloat), 1e-4, 1e-5))
+        << "sample " << i;
+  }
+  std::filesystem::remove(pack);
+  std::filesystem::remove(weights);
 }
 
 }  // namespace

@@ -127,6 +127,11 @@ struct RestorerTrainOptions {
   // Haze is made on a region of up to this many px a side around each crop, as on a whole photo
   // (degrade_in_region in src/train/photo_pool.hpp); at or below the crop size, on the crop.
   std::int64_t haze_context = 512;
+  // Above the crop size: each crop is cut from a degraded region of at least this side, and the
+  // condition is the reasoner's diagnosis of that region, as `rirf restore` diagnoses the whole
+  // image (default; measured +0.25 dB on the benchmark, docs/restorer.md); 0: the reasoner's one
+  // pass over the crop (every run before 2026-11-30).
+  std::int64_t condition_view = 256;
   std::uint64_t seed = 1;
   bool resume = false;
   int threads = 0;  // 0: all cores
@@ -180,6 +185,7 @@ struct RlTrainOptions {
   double single_probability = 0.0;
   std::array<double, kNumDegradationTypes> type_weights{1, 1, 1, 1, 1, 1};  // as RestorerTrainOptions'
   std::int64_t haze_context = 512;  // as RestorerTrainOptions'
+  std::int64_t condition_view = 256;  // as RestorerTrainOptions'
   std::uint64_t seed = 1;
   bool resume = false;
   int threads = 0;  // 0: all cores

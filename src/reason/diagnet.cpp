@@ -23,16 +23,7 @@ class DiagNetReasoner : public Reasoner {
     check(image.dim() == 4 && image.size(0) == 1 && image.size(1) == 3, "diagnose: expected an image [1, 3, H, W]");
     torch::InferenceMode guard;
     const at::Tensor x = image.to(at::kCPU, at::kFloat).clamp(0, 1);
-    const auto tiles = diagnosis_tiles(x.size(2), x.size(3));
-    std::vector<at::Tensor> crops;
-    for (const auto& t : tiles) crops.push_back(x.slice(2, t.top, t.top + t.height).slice(3, t.left, t.left + t.width));
-    // Tiles share one size unless the image is smaller than a tile (then there is only one).
-    // Channels-last runs libtorch's CPU convolutions faster here (measured 138 -> 113 ms for the
-    // four 256x256 tiles of a 1 MP image, docs/reasoner.md).
-    const at::Tensor tiles_nhwc = at::cat(crops, 0).contiguous(at::MemoryFormat::ChannelsLast);
-    const at::Tensor features = net_->features(tiles_nhwc).mean(0, true);
-    const at::Tensor out = net_->head(features)[0];
-    Diagnosis d = decode_outputs(out);
+    Diagnosis d = decode_outputs(whole_image_outputs(*net_, x));
     d.width = x.size(3);
     d.height = x.size(2);
     d.scene = measure_scene(x);
@@ -46,6 +37,18 @@ class DiagNetReasoner : public Reasoner {
 };
 
 }  // namespace
+
+at::Tensor whole_image_outputs(DiagNetImpl& net, const at::Tensor& image) {
+  torch::NoGradGuard no_grad;
+  const auto tiles = diagnosis_tiles(image.size(2), image.size(3));
+  std::vector<at::Tensor> crops;
+  for (const auto& t : tiles) crops.push_back(image.slice(2, t.top, t.top + t.height).slice(3, t.left, t.left + t.width));
+  // Tiles share one size unless the image is smaller than a tile (then there is only one).
+  // Channels-last runs libtorch's CPU convolutions faster here (measured 138 -> 113 ms for the
+  // four 256x256 tiles of a 1 MP image, docs/reasoner.md).
+  const at::Tensor tiles_nhwc = at::cat(crops, 0).contiguous(at::MemoryFormat::ChannelsLast);
+  return net.head(net.features(tiles_nhwc).mean(0, true))[0];
+}
 
 Diagnosis decode_outputs(const at::Tensor& out) {
   // out: [kDiagNetOutputs]

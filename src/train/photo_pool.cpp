@@ -91,13 +91,14 @@ at::Tensor PhotoPool::random_crop(Rng& rng, std::int64_t crop, double max_zoom_o
   return x.unsqueeze(0).contiguous();
 }
 
-CropRegion PhotoPool::random_region(Rng& rng, std::int64_t crop, std::int64_t max_side) const {
+CropRegion PhotoPool::random_region(Rng& rng, std::int64_t crop, std::int64_t max_side, std::int64_t min_side) const {
   const at::Tensor& photo = photos_[static_cast<std::size_t>(rng.integer(0, static_cast<std::int64_t>(photos_.size()) - 1))];
   const std::int64_t largest = std::min({max_side, photo.size(1), photo.size(2)});
-  std::int64_t side = crop;
-  if (largest > crop) {
-    const double scale = std::exp(rng.uniform(0.0, std::log(static_cast<double>(largest) / static_cast<double>(crop))));
-    side = std::clamp(static_cast<std::int64_t>(scale * static_cast<double>(crop)) / 8 * 8, crop, largest);
+  const std::int64_t smallest = std::clamp(min_side, crop, std::max(crop, largest));
+  std::int64_t side = smallest;
+  if (largest > smallest) {
+    const double scale = std::exp(rng.uniform(0.0, std::log(static_cast<double>(largest) / static_cast<double>(smallest))));
+    side = std::clamp(static_cast<std::int64_t>(scale * static_cast<double>(smallest)) / 8 * 8, smallest, largest);
   }
   const std::int64_t top = random_origin(rng, photo.size(1), side), left = random_origin(rng, photo.size(2), side);
   at::Tensor x = photo.slice(1, top, top + side).slice(2, left, left + side).to(at::kFloat).div(255.0);

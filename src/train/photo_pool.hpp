@@ -41,8 +41,9 @@ class PhotoPool {
   // downscale) no JPEG grid. At 1 it draws nothing more from rng than before the option existed.
   at::Tensor random_crop(Rng& rng, std::int64_t crop, double max_zoom_out = 1.0) const;
   // A random crop of `crop` px inside a region of R x R px of one photo, R log-uniform in
-  // [crop, min(max_side, the photo's sides)], both on the 8x8 grid, randomly mirrored.
-  CropRegion random_region(Rng& rng, std::int64_t crop, std::int64_t max_side) const;
+  // [max(crop, min_side), min(max_side, the photo's sides)] (min_side 0: from the crop size),
+  // both on the 8x8 grid, randomly mirrored.
+  CropRegion random_region(Rng& rng, std::int64_t crop, std::int64_t max_side, std::int64_t min_side = 0) const;
   // The centred crop of photo `index`, same rules, no mirroring.
   at::Tensor center_crop(std::size_t index, std::int64_t crop) const;
 

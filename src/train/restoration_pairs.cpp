@@ -44,7 +44,17 @@ Pairs draw_pairs(const PhotoPool& pool, Rng& rng, int count, std::int64_t crop, 
     if (!plan.steps.empty() && rng.bernoulli(sampling.keep_probability))
       for (const auto& s : plan.steps) keep[static_cast<int>(s.type)] = rng.bernoulli(0.5);
     const DegradationPlan kept = kept_steps(plan, keep);
-    if (needs_region(plan) && sampling.haze_context > crop) {
+    if (sampling.condition_view > crop) {
+      // Every step made on the region (blur, rain and noise are the same everywhere, so the crop
+      // is what a crop of a degraded photo looks like); the region is what the reasoner sees.
+      const std::int64_t largest = needs_region(plan) ? std::max(sampling.condition_view, sampling.haze_context)
+                                                      : sampling.condition_view;
+      const CropRegion region = pool.random_region(rng, crop, largest, sampling.condition_view);
+      const at::Tensor view = quantise(apply(region.pixels, plan));
+      degraded.push_back(region.cut(view));
+      target.push_back(kept.steps.empty() ? region.cut(region.pixels) : region.cut(quantise(apply(region.pixels, kept))));
+      pairs.views.push_back(view);
+    } else if (needs_region(plan) && sampling.haze_context > crop) {
       const CropRegion region = pool.random_region(rng, crop, sampling.haze_context);
       degraded.push_back(quantise(degrade_in_region(region, plan)));
       target.push_back(kept.steps.empty() ? region.cut(region.pixels) : quantise(degrade_in_region(region, kept)));
@@ -89,7 +99,14 @@ Pairs make_validation(const PhotoPool& pool, std::int64_t crop) {
 
 at::Tensor predicted_conditions(DiagNetImpl& reasoner, const Pairs& pairs) {
   torch::NoGradGuard no_grad;
-  const at::Tensor out = reasoner.forward(pairs.degraded);
+  at::Tensor out;
+  if (pairs.views.empty()) {
+    out = reasoner.forward(pairs.degraded);
+  } else {
+    std::vector<at::Tensor> rows;
+    for (const auto& view : pairs.views) rows.push_back(whole_image_outputs(reasoner, view));
+    out = torch::stack(rows);
+  }
   at::Tensor c = torch::empty({out.size(0), kConditionSize});
   for (std::int64_t i = 0; i < out.size(0); ++i) {
     Condition values = condition_from_diagnosis(decode_outputs(out[i]), pairs.keep[i]);

@@ -27,6 +27,9 @@ struct Pairs {
   std::vector<KeepMask> keep;   // types the target keeps (all false: the clean photo)
   std::vector<KeepMask> present;  // types in the input's degradation (all false: a clean input)
   std::vector<std::string> task;  // validation only: which suite the sample belongs to
+  // With PairSampling::condition_view: per sample, the degraded region the crop was cut from
+  // ([1, 3, R, R], 8-bit like the crop), which the reasoner diagnoses for the condition.
+  std::vector<at::Tensor> views;
 };
 
 struct PairSampling {
@@ -35,6 +38,10 @@ struct PairSampling {
   double single_probability = 0.0;  // extra chance of exactly one type (on top of the 1-3 draw)
   std::array<double, kNumDegradationTypes> type_weights{1, 1, 1, 1, 1, 1};  // SampleOptions::type_weights
   std::int64_t haze_context = 0;  // > crop: haze made on a region up to this side around the crop (degrade_in_region)
+  // > crop: every sample is degraded as a region of at least this side (up to haze_context when it
+  // has haze) and cut out of it, and its condition is the reasoner's diagnosis of the whole
+  // region, as `rirf restore` conditions every tile on the whole image's diagnosis.
+  std::int64_t condition_view = 0;
 };
 
 // `count` random crops of `pool`, each degraded by a sampled plan. A sample that keeps some
@@ -55,8 +62,8 @@ ConditionedPairs draw_conditioned_pairs(const PhotoPool& pool, Rng& rng, int cou
 // index, so that on a folder's sorted photos the scores follow the benchmark's rows.
 Pairs make_validation(const PhotoPool& pool, std::int64_t crop);
 
-// The condition of each sample: the reasoner's diagnosis of the degraded crop plus the keep
-// flags, [N, kConditionSize].
+// The condition of each sample: the reasoner's diagnosis of its view (the degraded crop when
+// there are no views) plus the keep flags, [N, kConditionSize].
 at::Tensor predicted_conditions(DiagNetImpl& reasoner, const Pairs& pairs);
 
 // What `rirf restore` gives each validation sample: the condition from the reasoner's

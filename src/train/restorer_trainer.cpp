@@ -61,6 +61,7 @@ void RestorerTrainOptions::validate() const {
   check(single_probability >= 0 && single_probability <= 1, "train: --single must be in [0, 1]");
   check(train::is_restoration_loss(loss), "train: --loss must be l1, psnr or psnr-fft, got '" + loss + "'");
   check(haze_context >= 0 && haze_context <= 8192, "train: --haze-context must be in [0, 8192] px");
+  check(condition_view >= 0 && condition_view <= 2048, "train: --condition-view must be in [0, 2048] px");
   validate_type_weights(type_weights);
   distributed.validate();
   compute.validate(distributed);
@@ -74,7 +75,7 @@ nlohmann::json RestorerTrainOptions::to_json() const {
           {"log_every", log_every}, {"val_every", val_every}, {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every},
           {"clean_probability", clean_probability}, {"keep_probability", keep_probability},
           {"single_probability", single_probability}, {"type_weights", train::type_weights_json(type_weights)},
-          {"loss", loss}, {"haze_context", haze_context}, {"init", init}, {"seed", seed}, {"threads", threads}, {"compute", compute.to_json()}, {"distributed", distributed.to_json()}};
+          {"loss", loss}, {"haze_context", haze_context}, {"condition_view", condition_view}, {"init", init}, {"seed", seed}, {"threads", threads}, {"compute", compute.to_json()}, {"distributed", distributed.to_json()}};
 }
 
 void train_restorer(const RestorerTrainOptions& options, const std::function<void(const std::string&)>& log) {
@@ -146,6 +147,7 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
   sampling.single_probability = options.single_probability;
   sampling.type_weights = options.type_weights;
   sampling.haze_context = options.haze_context;
+  sampling.condition_view = options.condition_view;
   train::Prefetcher<ConditionedPairs> batches(
       [&](Rng& r) {
         return train::draw_conditioned_pairs(pool, r, options.batch, options.crop, sampling,

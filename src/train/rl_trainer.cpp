@@ -81,6 +81,7 @@ void RlTrainOptions::validate() const {
         "train rl: probabilities must be in [0, 1]");
   check(train::is_restoration_loss(loss), "train rl: --loss must be l1, psnr or psnr-fft, got '" + loss + "'");
   check(haze_context >= 0 && haze_context <= 8192, "train rl: --haze-context must be in [0, 8192] px");
+  check(condition_view >= 0 && condition_view <= 2048, "train rl: --condition-view must be in [0, 2048] px");
   validate_type_weights(type_weights);
   distributed.validate();
   compute.validate(distributed);
@@ -92,7 +93,7 @@ nlohmann::json RlTrainOptions::to_json() const {
           {"group", group}, {"explore", explore}, {"mirrored", mirrored},
           {"explore_on", explore_on}, {"atoms", atoms}, {"sigma", sigma},
           {"epochs", epochs}, {"clip", clip}, {"kl", kl},
-          {"supervised", supervised}, {"loss", loss}, {"haze_context", haze_context}, {"fidelity", fidelity}, {"min_spread", min_spread}, {"lr", lr},
+          {"supervised", supervised}, {"loss", loss}, {"haze_context", haze_context}, {"condition_view", condition_view}, {"fidelity", fidelity}, {"min_spread", min_spread}, {"lr", lr},
           {"weight_decay", weight_decay}, {"warmup", warmup}, {"ema_decay", ema_decay}, {"log_every", log_every}, {"val_every", val_every},
           {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every}, {"clean_probability", clean_probability},
           {"single_probability", single_probability},
@@ -171,6 +172,7 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
   sampling.single_probability = options.single_probability;
   sampling.type_weights = options.type_weights;
   sampling.haze_context = options.haze_context;
+  sampling.condition_view = options.condition_view;
   train::Prefetcher<train::ConditionedPairs> batches(
       [&](Rng& r) {
         return train::draw_conditioned_pairs(pool, r, options.batch, options.crop, sampling, reasoner.get());

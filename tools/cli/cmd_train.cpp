@@ -46,6 +46,14 @@ void add_haze_context_flag(CLI::App* cmd, std::int64_t& side) {
       ->check(CLI::Range(0, 8192));
 }
 
+// --condition-view N (the restorer trainers' condition_view).
+void add_condition_view_flag(CLI::App* cmd, std::int64_t& side) {
+  cmd->add_option("--condition-view", side,
+                  "cut each crop from a degraded region of at least N px and condition it on the reasoner's "
+                  "diagnosis of the region, as rirf restore diagnoses the whole image (default 256; 0: of the crop)")
+      ->check(CLI::Range(0, 2048));
+}
+
 // --type-weight TYPE=W (repeatable) into `weights`, which must outlive the parse.
 void add_type_weight_flag(CLI::App* cmd, std::array<double, kNumDegradationTypes>& weights) {
   cmd->add_option_function<std::vector<std::string>>(
@@ -145,6 +153,7 @@ void register_train(CLI::App& app) {
                    "chance that a degraded sample has exactly one type, on top of the uniform 1-3 (default 0)");
   add_type_weight_flag(rcmd, r->type_weights);
   add_haze_context_flag(rcmd, r->haze_context);
+  add_condition_view_flag(rcmd, r->condition_view);
   rcmd->add_option("--width", r->width, "channels at full resolution (default 16)")->check(CLI::Range(4, 256));
   rcmd->add_option("--encoder-blocks", r->encoder_blocks, "blocks per level before each downsampling (default 1,1,2)")
       ->delimiter(',');
@@ -225,6 +234,7 @@ void register_train(CLI::App& app) {
   lcmd->add_option("--single", l->single_probability, "extra chance of single-type samples (default 0)")->check(CLI::Range(0.0, 1.0));
   add_type_weight_flag(lcmd, l->type_weights);
   add_haze_context_flag(lcmd, l->haze_context);
+  add_condition_view_flag(lcmd, l->condition_view);
   lcmd->add_option("--seed", l->seed, "seed for data and exploration (default 1)");
   lcmd->add_option("--val-every", l->val_every, "validate every N steps (default 250)")->check(CLI::Range(1, 1'000'000));
   lcmd->add_option("--val-crop", l->val_crop, "side of the validation centre crops in px (default 128)");
