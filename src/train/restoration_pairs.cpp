@@ -21,6 +21,12 @@ DegradationPlan kept_steps(const DegradationPlan& plan, const KeepMask& keep) {
   return kept;
 }
 
+// One row of a [N, kConditionSize] condition tensor.
+at::Tensor condition_row(const Diagnosis& diagnosis, const KeepMask& keep) {
+  Condition values = condition_from_diagnosis(diagnosis, keep);
+  return torch::from_blob(values.data(), {kConditionSize}, torch::kFloat).clone();
+}
+
 KeepMask present_types(const DegradationPlan& plan) {
   KeepMask present{};
   for (const auto& step : plan.steps) present[static_cast<int>(step.type)] = true;
@@ -109,8 +115,7 @@ at::Tensor predicted_conditions(DiagNetImpl& reasoner, const Pairs& pairs) {
   }
   at::Tensor c = torch::empty({out.size(0), kConditionSize});
   for (std::int64_t i = 0; i < out.size(0); ++i) {
-    Condition values = condition_from_diagnosis(decode_outputs(out[i]), pairs.keep[i]);
-    c[i] = torch::from_blob(values.data(), {kConditionSize}, torch::kFloat).clone();
+    c[i] = condition_row(decode_outputs(out[i]), pairs.keep[i]);
   }
   return c;
 }
@@ -120,8 +125,7 @@ ValidationConditions inference_conditions(Reasoner& reasoner, const Pairs& val) 
   out.condition = torch::empty({val.degraded.size(0), kConditionSize});
   for (std::int64_t i = 0; i < val.degraded.size(0); ++i) {
     const Diagnosis diagnosis = reasoner.diagnose(val.degraded.slice(0, i, i + 1));
-    Condition values = condition_from_diagnosis(diagnosis, val.keep[i]);
-    out.condition[i] = torch::from_blob(values.data(), {kConditionSize}, torch::kFloat).clone();
+    out.condition[i] = condition_row(diagnosis, val.keep[i]);
     out.unchanged.push_back(nothing_to_undo(diagnosis, val.keep[i]));
   }
   return out;

@@ -2,8 +2,9 @@
 // Each sample: a random crop of a clean photo, a sampled plan (some clean: those must come back
 // unchanged), quantised to 8 bits like a real file. The condition is the frozen reasoner's
 // *predicted* diagnosis, computed as at inference (of the degraded region the crop is cut from,
-// --condition-view), so the restorer learns to use an imperfect diagnosis. Some samples ask to keep some present types: their target still has
-// those degradations (the plan applied without the others), and the condition flags them.
+// --condition-view), so the restorer learns to use an imperfect diagnosis. Some samples ask to
+// keep some present types: their target still has those degradations (the plan applied without
+// the others), and the condition flags them.
 // Loss: L1 or PSNR. AdamW (NAFNet's betas 0.9, 0.9), warm-up then cosine, EMA of the weights.
 #include <torch/torch.h>
 
