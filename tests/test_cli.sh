@@ -200,6 +200,8 @@ expect_error "train no data" "$WORK/run2" -- "$RIRF" train reasoner --data "$WOR
 expect_error "train bad crop" "$WORK/run3" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run3" --crop 33
 expect_error "train clean share above 1" "$WORK/runclean2" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/runclean2" --clean 1.5
 expect_error "train restorer condition view too large" "$WORK/rcv" -- "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rcv" --condition-view 4096
+expect_error "train restorer false calls above 1" "$WORK/rfc" -- "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rfc" --reasoner "$W" --false-calls 1.5
+expect_error "train blind twin with false calls" "$WORK/rfc" -- "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rfc" --blind --false-calls 0.5
 expect_error "train negative haze context" "$WORK/runclean2" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/runclean2" --haze-context -1
 expect_error "train init missing file" "$WORK/run6" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run6" --init "$WORK/nope.safetensors"
 expect_error "train bad type weight" "$WORK/run9" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/run9" --blind --type-weight noise=-1

@@ -350,15 +350,21 @@ TEST(Validation, ConditionsComeFromTheReasonerAndCleanCallsStayUnchanged) {
   EXPECT_LT(train::score_restorer(*net, val, conditions).worst.at("clean"), 60.0);  // the busy network changes it
 }
 
+// A pack holding one photo of uniform noise, `side` px square; returns its path.
+std::string noise_photo_pack(const std::string& name, std::int64_t side, std::uint64_t seed) {
+  const std::string pack = test::temp_path("pairs", name);
+  TensorFile file;
+  torch::manual_seed(seed);
+  file.tensors["photo_000000"] = torch::randint(0, 256, {3, side, side}).to(at::kByte);
+  save_safetensors(pack, file);
+  return pack;
+}
+
 TEST(ConditionedPairs, ViewsAreTheDegradedRegionsAndConditionAsRirfRestoreWould) {
   // With a condition view, each crop is cut from a degraded region and conditioned on the
   // reasoner's diagnosis of the whole region: the same condition rirf restore would give an image
   // that is that region.
-  const std::string pack = test::temp_path("pairs", "noise.safetensors");
-  TensorFile file;
-  torch::manual_seed(11);
-  file.tensors["photo_000000"] = torch::randint(0, 256, {3, 384, 384}).to(at::kByte);
-  save_safetensors(pack, file);
+  const std::string pack = noise_photo_pack("noise.safetensors", 384, 11);
   const PhotoPool pool({pack}, 64);
   train::PairSampling sampling;
   sampling.clean_probability = 0.3;
@@ -397,6 +403,56 @@ TEST(ConditionedPairs, ViewsAreTheDegradedRegionsAndConditionAsRirfRestoreWould)
   }
   std::filesystem::remove(pack);
   std::filesystem::remove(weights);
+}
+
+TEST(ConditionedPairs, FalseCallsAreClaimedOnCleanInputsOnlyAndTheirTargetIsTheInput) {
+  // A false call conditions a clean input on a type that is not there; the target stays the input.
+  const std::string pack = noise_photo_pack("false_calls.safetensors", 128, 13);
+  const PhotoPool pool({pack}, 64);
+  torch::manual_seed(14);
+  DiagNet net;
+  net->eval();
+
+  train::PairSampling sampling;
+  sampling.clean_probability = 0.5;
+  sampling.false_call_probability = 1.0;
+  Rng rng(15);
+  const train::Pairs pairs = train::draw_pairs(pool, rng, 24, 64, sampling);
+  const at::Tensor conditions = train::predicted_conditions(*net, pairs);
+  train::Pairs honest = pairs;
+  honest.false_calls.assign(pairs.false_calls.size(), std::nullopt);
+  const at::Tensor truthful = train::predicted_conditions(*net, honest);
+  int clean = 0;
+  for (std::size_t i = 0; i < pairs.false_calls.size(); ++i) {
+    const auto n = static_cast<std::int64_t>(i);
+    const bool is_clean = std::none_of(pairs.present[i].begin(), pairs.present[i].end(), [](bool p) { return p; });
+    ASSERT_EQ(pairs.false_calls[i].has_value(), is_clean) << "sample " << i;
+    if (!is_clean) {
+      EXPECT_TRUE(at::equal(conditions[n], truthful[n]));
+      continue;
+    }
+    ++clean;
+    EXPECT_TRUE(at::equal(pairs.degraded[n], pairs.target[n]));
+    const Finding& lie = *pairs.false_calls[i];
+    EXPECT_GE(lie.severity, 10.0);
+    EXPECT_LE(lie.severity, 50.0);
+    const int t = static_cast<int>(lie.type);
+    EXPECT_NEAR(conditions[n][kConditionPerType * t].item<double>(), lie.confidence, 1e-6);
+    EXPECT_NEAR(conditions[n][kConditionPerType * t + 1].item<double>(), lie.severity / 100.0, 1e-6);
+    // Every other type reads as the reasoner read it.
+    for (int u = 0; u < kNumDegradationTypes; ++u)
+      if (u != t)
+        EXPECT_TRUE(at::equal(conditions[n].slice(0, kConditionPerType * u, kConditionPerType * (u + 1)),
+                              truthful[n].slice(0, kConditionPerType * u, kConditionPerType * (u + 1))));
+  }
+  EXPECT_GT(clean, 4);
+  EXPECT_LT(clean, 20);
+
+  // Off by default.
+  Rng again(15);
+  for (const auto& call : train::draw_pairs(pool, again, 24, 64, train::PairSampling{}).false_calls)
+    EXPECT_FALSE(call.has_value());
+  std::filesystem::remove(pack);
 }
 
 }  // namespace

@@ -27,6 +27,16 @@ at::Tensor condition_row(const Diagnosis& diagnosis, const KeepMask& keep) {
   return torch::from_blob(values.data(), {kConditionSize}, torch::kFloat).clone();
 }
 
+// A finding of a type the image does not have, as a reasoner's mild false call would read.
+Finding false_call(Rng& rng) {
+  Finding f;
+  f.type = all_degradation_types()[static_cast<std::size_t>(rng.integer(0, kNumDegradationTypes - 1))];
+  f.present = true;
+  f.severity = rng.uniform(10, 50);
+  f.confidence = rng.uniform(0.5, 1.0);
+  return f;
+}
+
 KeepMask present_types(const DegradationPlan& plan) {
   KeepMask present{};
   for (const auto& step : plan.steps) present[static_cast<int>(step.type)] = true;
@@ -70,6 +80,9 @@ Pairs draw_pairs(const PhotoPool& pool, Rng& rng, int count, std::int64_t crop, 
     }
     pairs.keep.push_back(keep);
     pairs.present.push_back(present_types(plan));
+    const bool lie = plan.steps.empty() && sampling.false_call_probability > 0 &&
+                     rng.bernoulli(sampling.false_call_probability);
+    pairs.false_calls.push_back(lie ? std::optional<Finding>(false_call(rng)) : std::nullopt);
   }
   pairs.degraded = torch::cat(degraded, 0);
   pairs.target = torch::cat(target, 0);
@@ -115,7 +128,15 @@ at::Tensor predicted_conditions(DiagNetImpl& reasoner, const Pairs& pairs) {
   }
   at::Tensor c = torch::empty({out.size(0), kConditionSize});
   for (std::int64_t i = 0; i < out.size(0); ++i) {
-    c[i] = condition_row(decode_outputs(out[i]), pairs.keep[i]);
+    Diagnosis diagnosis = decode_outputs(out[i]);
+    if (i < static_cast<std::int64_t>(pairs.false_calls.size()) && pairs.false_calls[i]) {
+      // The network's own factors (blur kind, airlight) stay: they are what a false call carries.
+      Finding& f = diagnosis.finding(pairs.false_calls[i]->type);
+      f.present = true;
+      f.severity = pairs.false_calls[i]->severity;
+      f.confidence = pairs.false_calls[i]->confidence;
+    }
+    c[i] = condition_row(diagnosis, pairs.keep[i]);
   }
   return c;
 }

@@ -6,11 +6,13 @@
 
 #include <array>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "restore/condition.hpp"
 #include "rirf/degradation.hpp"
+#include "rirf/diagnosis.hpp"
 #include "rirf/rng.hpp"
 #include "train/photo_pool.hpp"
 
@@ -30,6 +32,9 @@ struct Pairs {
   // With PairSampling::condition_view: per sample, the degraded region the crop was cut from
   // ([1, 3, R, R], 8-bit like the crop), which the reasoner diagnoses for the condition.
   std::vector<at::Tensor> views;
+  // With PairSampling::false_call_probability: per sample, a finding the condition claims on top
+  // of the reasoner's diagnosis (only on clean inputs, whose target stays the input).
+  std::vector<std::optional<Finding>> false_calls;
 };
 
 struct PairSampling {
@@ -42,6 +47,12 @@ struct PairSampling {
   // has haze) and cut out of it, and its condition is the reasoner's diagnosis of the whole
   // region, as `rirf restore` conditions every tile on the whole image's diagnosis.
   std::int64_t condition_view = 0;
+  // Chance that a clean input is conditioned on a false call: one type said present (severity
+  // 10-50, confidence 0.5-1) that is not there. Its target is still the input, so the restorer
+  // learns to check the diagnosis against the pixels. A clean input the reasoner reads right is
+  // returned unchanged by `rirf restore` without running the network, so such samples teach
+  // nothing inference uses; one it misreads is restored, and must come back unchanged.
+  double false_call_probability = 0.0;
 };
 
 // `count` random crops of `pool`, each degraded by a sampled plan. A sample that keeps some

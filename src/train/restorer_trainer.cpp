@@ -63,6 +63,8 @@ void RestorerTrainOptions::validate() const {
   check(train::is_restoration_loss(loss), "train: --loss must be l1, psnr or psnr-fft, got '" + loss + "'");
   check(haze_context >= 0 && haze_context <= 8192, "train: --haze-context must be in [0, 8192] px");
   check(condition_view >= 0 && condition_view <= 2048, "train: --condition-view must be in [0, 2048] px");
+  check(false_call_probability >= 0 && false_call_probability <= 1, "train: --false-calls must be in [0, 1]");
+  check(!blind || false_call_probability == 0, "train: --false-calls needs a condition; the blind twin has none");
   validate_type_weights(type_weights);
   distributed.validate();
   compute.validate(distributed);
@@ -76,7 +78,8 @@ nlohmann::json RestorerTrainOptions::to_json() const {
           {"log_every", log_every}, {"val_every", val_every}, {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every},
           {"clean_probability", clean_probability}, {"keep_probability", keep_probability},
           {"single_probability", single_probability}, {"type_weights", train::type_weights_json(type_weights)},
-          {"loss", loss}, {"haze_context", haze_context}, {"condition_view", condition_view}, {"init", init}, {"seed", seed}, {"threads", threads}, {"compute", compute.to_json()}, {"distributed", distributed.to_json()}};
+          {"loss", loss}, {"haze_context", haze_context}, {"condition_view", condition_view},
+          {"false_call_probability", false_call_probability}, {"init", init}, {"seed", seed}, {"threads", threads}, {"compute", compute.to_json()}, {"distributed", distributed.to_json()}};
 }
 
 void train_restorer(const RestorerTrainOptions& options, const std::function<void(const std::string&)>& log) {
@@ -149,6 +152,7 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
   sampling.type_weights = options.type_weights;
   sampling.haze_context = options.haze_context;
   sampling.condition_view = options.condition_view;
+  sampling.false_call_probability = options.false_call_probability;
   train::Prefetcher<ConditionedPairs> batches(
       [&](Rng& r) {
         return train::draw_conditioned_pairs(pool, r, options.batch, options.crop, sampling,
