@@ -436,6 +436,10 @@ TEST(ConditionedPairs, FalseCallsAreClaimedOnCleanInputsOnlyAndTheirTargetIsTheI
     const Finding& lie = *pairs.false_calls[i];
     EXPECT_GE(lie.severity, 10.0);
     EXPECT_LE(lie.severity, 50.0);
+    EXPECT_GE(lie.confidence, 0.5);
+    EXPECT_LE(lie.confidence, 0.85);
+    EXPECT_NE(lie.type, DegradationType::haze);  // not refutable from a crop
+    EXPECT_NE(lie.type, DegradationType::low_light);
     const int t = static_cast<int>(lie.type);
     EXPECT_NEAR(conditions[n][kConditionPerType * t].item<double>(), lie.confidence, 1e-6);
     EXPECT_NEAR(conditions[n][kConditionPerType * t + 1].item<double>(), lie.severity / 100.0, 1e-6);

@@ -47,11 +47,12 @@ struct PairSampling {
   // has haze) and cut out of it, and its condition is the reasoner's diagnosis of the whole
   // region, as `rirf restore` conditions every tile on the whole image's diagnosis.
   std::int64_t condition_view = 0;
-  // Chance that a clean input is conditioned on a false call: one type said present (severity
-  // 10-50, confidence 0.5-1) that is not there. Its target is still the input, so the restorer
-  // learns to check the diagnosis against the pixels. A clean input the reasoner reads right is
-  // returned unchanged by `rirf restore` without running the network, so such samples teach
-  // nothing inference uses; one it misreads is restored, and must come back unchanged.
+  // Chance that a clean input is conditioned on a false call: one of noise, blur, rain or JPEG
+  // said present (severity 10-50, confidence 0.5-0.85: unsure, as false calls are) that is not
+  // there. Its target is still the input, so the restorer learns to check an unsure diagnosis
+  // against the pixels. A clean input the reasoner reads right is returned unchanged by `rirf
+  // restore` without running the network, so such samples teach nothing inference uses; one it
+  // misreads is restored, and must come back unchanged.
   double false_call_probability = 0.0;
 };
 
