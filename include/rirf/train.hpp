@@ -132,8 +132,9 @@ struct RestorerTrainOptions {
   // image (default; measured +0.25 dB on the benchmark, docs/restorer.md); 0: the reasoner's one
   // pass over the crop (every run before 2026-11-30).
   std::int64_t condition_view = 256;
-  // Chance that a clean sample is conditioned on a false call (a type said present that is not
-  // there) and must still come back unchanged (train::PairSampling::false_call_probability).
+  // Chance that a clean sample is conditioned on an unsure false call of noise, blur, rain or JPEG
+  // and must still come back unchanged (train::PairSampling::false_call_probability). It meets
+  // the clean target and costs denoising (docs/restorer.md, "False calls"), so it is off.
   double false_call_probability = 0.0;
   std::uint64_t seed = 1;
   bool resume = false;
