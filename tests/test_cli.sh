@@ -66,9 +66,10 @@ done
 "$RIRF" train reasoner --data "$SRC/tests/data/golden" --out "$WORK/run5" --steps 1 --batch 2 --crop 32 \
   --init "$WORK/run/reasoner.safetensors" --exclude p1_clean.png --exclude p1_degraded.png 2>&1 \
   | grep -q "training photos: 6" || fail "train reasoner --init --exclude"
-"$RIRF" train reasoner --data "$SRC/tests/data/golden" --out "$WORK/runclean" --steps 1 --batch 2 --crop 32 --clean 0.5 \
-  --haze-context 64 >/dev/null 2>&1 && grep -q '"clean_probability": 0.5' "$WORK/runclean/config.json" \
-  && grep -q '"haze_context": 64' "$WORK/runclean/config.json" || fail "train reasoner --clean --haze-context"
+"$RIRF" train reasoner --data "$SRC/tests/data/golden" --out "$WORK/runclean" --steps 2 --batch 4 --crop 32 --clean 0.5 \
+  --haze-context 64 --camera 0.5 >/dev/null 2>&1 && grep -q '"clean_probability": 0.5' "$WORK/runclean/config.json" \
+  && grep -q '"haze_context": 64' "$WORK/runclean/config.json" && grep -q '"camera_probability": 0.5' "$WORK/runclean/config.json" \
+  && [ -s "$WORK/runclean/reasoner.safetensors" ] || fail "train reasoner --clean --haze-context --camera"
 W="$WORK/run/reasoner.safetensors"
 "$RIRF" diagnose "$IMG" --weights "$W" | grep -q "^plan: " || fail "diagnose (text)"
 [ "$("$RIRF" diagnose "$WORK/clean" "$IMG" --weights "$W" --json | grep -c '"schema":"rirf.diagnosis/1"')" -eq 3 ] \
@@ -200,6 +201,7 @@ expect_error "train no data" "$WORK/run2" -- "$RIRF" train reasoner --data "$WOR
 expect_error "train bad crop" "$WORK/run3" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run3" --crop 33
 expect_error "train clean share above 1" "$WORK/runclean2" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/runclean2" --clean 1.5
 expect_error "train restorer condition view too large" "$WORK/rcv" -- "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rcv" --condition-view 4096
+expect_error "train reasoner camera share above 1" "$WORK/rcam" -- "$RIRF" train reasoner --data "$SRC/tests/data/golden" --out "$WORK/rcam" --camera 1.5
 expect_error "train restorer false calls above 1" "$WORK/rfc" -- "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rfc" --reasoner "$W" --false-calls 1.5
 expect_error "train blind twin with false calls" "$WORK/rfc" -- "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rfc" --blind --false-calls 0.5
 expect_error "train negative haze context" "$WORK/runclean2" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/runclean2" --haze-context -1

@@ -74,6 +74,9 @@ struct ReasonerTrainOptions {
   // (degrade_in_region in src/train/photo_pool.hpp); at or below the crop size, or with
   // zoom_out > 1, on the crop.
   std::int64_t haze_context = 512;
+  // Share of samples shot by the camera-like renderer (src/train/camera_samples.hpp): noise,
+  // blur, low light and JPEG made on a raw mosaic and developed. 0: none, and no extra draws.
+  double camera_probability = 0.0;
   std::uint64_t seed = 1;
   bool resume = false;
   int threads = 0;  // 0: all cores

@@ -16,6 +16,7 @@
 #include "rirf/error.hpp"
 #include "rirf/file_io.hpp"
 #include "rirf/train.hpp"
+#include "train/camera_samples.hpp"
 #include "train/photo_pool.hpp"
 #include "train/prefetcher.hpp"
 #include "train/train_util.hpp"
@@ -172,6 +173,7 @@ void ReasonerTrainOptions::validate() const {
   check(clean_probability >= 0 && clean_probability <= 1, "train: clean probability must be in [0, 1]");
   check(zoom_out >= 1 && zoom_out <= 8, "train: --zoom-out must be in [1, 8]");
   check(haze_context >= 0 && haze_context <= 8192, "train: --haze-context must be in [0, 8192] px");
+  check(camera_probability >= 0 && camera_probability <= 1, "train: --camera must be in [0, 1]");
   validate_type_weights(type_weights);
   distributed.validate();
   compute.validate(distributed);
@@ -183,7 +185,8 @@ nlohmann::json ReasonerTrainOptions::to_json() const {
           {"lr", lr},               {"weight_decay", weight_decay}, {"warmup", warmup},
           {"log_every", log_every}, {"val_every", val_every}, {"checkpoint_every", checkpoint_every},
           {"clean_probability", clean_probability}, {"type_weights", train::type_weights_json(type_weights)},
-          {"zoom_out", zoom_out}, {"haze_context", haze_context}, {"seed", seed}, {"threads", threads}, {"compute", compute.to_json()},
+          {"zoom_out", zoom_out}, {"haze_context", haze_context},
+          {"camera_probability", camera_probability}, {"seed", seed}, {"threads", threads}, {"compute", compute.to_json()},
           {"distributed", distributed.to_json()}};
 }
 
@@ -251,6 +254,12 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
         std::vector<at::Tensor> degraded;
         std::vector<DegradationPlan> plans;
         for (int i = 0; i < options.batch; ++i) {
+          if (options.camera_probability > 0 && r.bernoulli(options.camera_probability)) {
+            CameraSample shot = camera_sample(pool.random_crop(r, options.crop, options.zoom_out), sampling, r);
+            degraded.push_back(shot.image);
+            plans.push_back(std::move(shot.truth));
+            continue;
+          }
           const at::Tensor clean = camera_realism(pool.random_crop(r, options.crop, options.zoom_out), r);
           plans.push_back(sample_plan(sampling, r));
           if (needs_region(plans.back()) && options.haze_context > options.crop && options.zoom_out == 1.0) {

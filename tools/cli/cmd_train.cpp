@@ -119,6 +119,10 @@ void register_train(CLI::App& app) {
   cmd->add_option("--lr", o->lr, "peak learning rate (default 2e-3)")->check(CLI::Range(1e-7, 1.0));
   cmd->add_option("--clean", o->clean_probability, "share of clean samples, nothing to find (default 0.2)")
       ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--camera", o->camera_probability,
+                  "share of samples shot by the camera-like renderer: noise, blur, low light and JPEG made on a raw "
+                  "mosaic and developed, as a camera does (default 0)")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--zoom-out", o->zoom_out,
                   "cut crops from regions up to this many times larger, downscaled: more scales of the same photos "
                   "(default 1: none)")
