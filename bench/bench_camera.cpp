@@ -107,7 +107,7 @@ struct Sample {
 
 struct Row {  // one condition, one backend
   int n = 0, right = 0;  // right: every true type called (clean: nothing called)
-  std::array<int, rirf::kNumDegradationTypes> called{}, other{};
+  std::array<int, rirf::kNumDegradationTypes> other{};
   std::array<double, rirf::kNumDegradationTypes> truth_sum{}, estimate_sum{}, abs_error{};
   double sigma_sum = 0;  // the noise each render carries, measured, whatever the condition
 };
@@ -175,6 +175,8 @@ int main(int argc, char** argv) {
     for (const auto& d : val_dirs) std::printf(" %s", d.c_str());
     std::printf(", %zu conditions (seed 0xCA3E5)\nmachine: %d threads, libtorch %s\n\n", conds.size(), threads,
                 TORCH_VERSION);
+    // The last backend's diagnoses, kept for the restorer (which restores as `rirf restore` does).
+    std::vector<std::vector<rirf::Diagnosis>> diagnoses(conds.size());
     for (auto& [name, reasoner] : backends) {
       std::printf("## %s\n\n| condition | truth (mean) | noise sigma in the render | called right | main factor: estimate (MAE) | also "
                   "called |\n|---|---|---:|---:|---|---|\n",
@@ -183,6 +185,7 @@ int main(int argc, char** argv) {
         Row r;
         for (const auto& s : samples[c]) {
           const rirf::Diagnosis d = reasoner->diagnose(s.render.image);
+          if (reasoner == backends.back().second) diagnoses[c].push_back(d);
           ++r.n;
           r.sigma_sum += s.render.noise_sigma;
           bool right = true;
@@ -191,7 +194,6 @@ int main(int argc, char** argv) {
             const bool truth = std::count(conds[c].truth.begin(), conds[c].truth.end(), type) > 0;
             const rirf::Finding& f = d.finding(type);
             if (truth) {
-              r.called[t] += f.present;
               right = right && f.present;
               const double factor = true_factor(type, s.shot, s.render);
               r.truth_sum[t] += factor;
@@ -226,7 +228,6 @@ int main(int argc, char** argv) {
     if (restorer_path.empty()) return 0;
     const auto restorer = rirf::load_restorer(restorer_path);
     const auto blind = blind_path.empty() ? nullptr : rirf::load_restorer(blind_path);
-    auto& reasoner = *backends.back().second;
     std::printf("## Restoration (%s, diagnosed by %s), PSNR dB / SSIM against the camera's undamaged render\n\n"
                 "| condition | input |%s restored |\n|---|---:|%s---:|\n",
                 restorer->describe().c_str(), backends.back().first.c_str(), blind ? " blind twin |" : "",
@@ -235,10 +236,10 @@ int main(int argc, char** argv) {
     const auto quantise = [](const at::Tensor& x) { return (x.clamp(0, 1) * 255.0).round() / 255.0; };
     for (std::size_t c = 0; c < conds.size(); ++c) {
       double p[3] = {0, 0, 0}, q[3] = {0, 0, 0};
-      for (const auto& s : samples[c]) {
-        const at::Tensor& image = s.render.image;
-        const at::Tensor& reference = s.render.reference;
-        const rirf::Diagnosis d = reasoner.diagnose(image);
+      for (std::size_t i = 0; i < samples[c].size(); ++i) {
+        const at::Tensor& image = samples[c][i].render.image;
+        const at::Tensor& reference = samples[c][i].render.reference;
+        const rirf::Diagnosis& d = diagnoses[c][i];
         const at::Tensor restored = quantise(restorer->restore(image, d, options));
         p[0] += rirf::psnr(image, reference), q[0] += rirf::ssim(image, reference);
         p[1] += rirf::psnr(restored, reference), q[1] += rirf::ssim(restored, reference);
