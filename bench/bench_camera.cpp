@@ -28,6 +28,7 @@
 #include "rirf/metrics.hpp"
 #include "rirf/reasoner.hpp"
 #include "rirf/restorer.hpp"
+#include "train/train_util.hpp"
 
 namespace {
 using rirf::DegradationType;
@@ -233,18 +234,17 @@ int main(int argc, char** argv) {
                 restorer->describe().c_str(), backends.back().first.c_str(), blind ? " blind twin |" : "",
                 blind ? "---:|" : "");
     const rirf::RestoreOptions options;
-    const auto quantise = [](const at::Tensor& x) { return (x.clamp(0, 1) * 255.0).round() / 255.0; };
     for (std::size_t c = 0; c < conds.size(); ++c) {
       double p[3] = {0, 0, 0}, q[3] = {0, 0, 0};
       for (std::size_t i = 0; i < samples[c].size(); ++i) {
         const at::Tensor& image = samples[c][i].render.image;
         const at::Tensor& reference = samples[c][i].render.reference;
         const rirf::Diagnosis& d = diagnoses[c][i];
-        const at::Tensor restored = quantise(restorer->restore(image, d, options));
+        const at::Tensor restored = rirf::train::quantise(restorer->restore(image, d, options));
         p[0] += rirf::psnr(image, reference), q[0] += rirf::ssim(image, reference);
         p[1] += rirf::psnr(restored, reference), q[1] += rirf::ssim(restored, reference);
         if (blind) {
-          const at::Tensor b = quantise(blind->restore(image, d, options));
+          const at::Tensor b = rirf::train::quantise(blind->restore(image, d, options));
           p[2] += rirf::psnr(b, reference), q[2] += rirf::ssim(b, reference);
         }
       }

@@ -22,18 +22,12 @@
 namespace rirf {
 
 struct CameraShot {
-  static BlurFactors no_blur() {
-    BlurFactors f;
-    f.extent_px = 0;
-    return f;
-  }
-
   // The scene: haze in linear light (density and airlight as in HazeFactors; 0 = none).
   double haze_density = 0.0;
   std::array<double, 3> airlight = {0.8, 0.8, 0.8};  // sRGB values of the airlight
   // The optics and the shake: a blur on the sensor (extent 0 = none; the kernel is generated
   // from kind, extent, angle and the seed, as the engine does).
-  BlurFactors blur = no_blur();
+  BlurFactors blur{BlurKind::gaussian, 0.0, 0.0, {}, 0};
   // The exposure: stops below the photo's own; the camera does not brighten it back.
   double exposure_ev = 0.0;
   // The sensor: variance of the raw value x is shot_noise * x + read_noise (Brooks et al.'s

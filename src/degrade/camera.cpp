@@ -5,7 +5,6 @@
 #include <ATen/ATen.h>
 
 #include <cmath>
-#include <cstdio>
 #include <string>
 
 #include "degrade/ops.hpp"
@@ -13,17 +12,6 @@
 
 namespace rirf {
 namespace {
-
-std::string num(double v) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", v);
-  return text;
-}
-
-void check_range(const std::string& field, double v, double lo, double hi) {
-  check(std::isfinite(v) && v >= lo && v <= hi,
-        "camera." + field + ": must be in [" + num(lo) + ", " + num(hi) + "], got " + num(v));
-}
 
 // Brooks et al.'s global tone curve and its exact inverse.
 at::Tensor smoothstep(const at::Tensor& x) { return x * x * (3.0 - 2.0 * x); }
@@ -73,15 +61,16 @@ at::Tensor develop(const at::Tensor& mosaic, const CameraShot& shot) {
 }  // namespace
 
 void CameraShot::validate() const {
-  check_range("haze_density", haze_density, 0, 0.95);
-  for (double a : airlight) check_range("airlight", a, 0, 1);
-  check_range("blur.extent_px", blur.extent_px, 0, 40);
+  using detail::check_range;
+  check_range("camera.haze_density", haze_density, 0, 0.95);
+  for (double a : airlight) check_range("camera.airlight", a, 0, 1);
+  check_range("camera.blur.extent_px", blur.extent_px, 0, 40);
   detail::validate_step(DegradationStep{DegradationType::blur, blur, 0}, "camera.blur.");  // angle, kernel
-  check_range("exposure_ev", exposure_ev, 0, 8);
-  check_range("shot_noise", shot_noise, 0, 0.1);
-  check_range("read_noise", read_noise, 0, 0.1);
-  for (double g : white_balance) check_range("white_balance", g, 0.5, 4);
-  check_range("sharpen", sharpen, 0, 3);
+  check_range("camera.exposure_ev", exposure_ev, 0, 8);
+  check_range("camera.shot_noise", shot_noise, 0, 0.1);
+  check_range("camera.read_noise", read_noise, 0, 0.1);
+  for (double g : white_balance) check_range("camera.white_balance", g, 0.5, 4);
+  check_range("camera.sharpen", sharpen, 0, 3);
   check(jpeg_quality >= 0 && jpeg_quality <= 100,
         "camera.jpeg_quality: must be in [0, 100] (0: no encoding), got " + std::to_string(jpeg_quality));
 }

@@ -16,6 +16,8 @@ at::Generator make_generator(std::uint64_t seed);
 at::Tensor random_normal(at::IntArrayRef sizes, at::Generator& gen, const at::Tensor& like);
 at::Tensor random_uniform(at::IntArrayRef sizes, at::Generator& gen, const at::Tensor& like);
 
+// Throws Error "<field>: must be in [lo, hi], got v" unless v is finite and in range.
+void check_range(const std::string& field, double v, double lo, double hi);
 // Throws Error naming `prefix` + the bad field (e.g. "plan.steps[1].factors.sigma: ...").
 void validate_step(const DegradationStep& step, const std::string& prefix);
 

@@ -15,10 +15,7 @@ std::string num(double v) {
   return s;
 }
 
-void check_range(const std::string& field, double v, double lo, double hi) {
-  check(std::isfinite(v) && v >= lo && v <= hi,
-        field + ": must be in [" + num(lo) + ", " + num(hi) + "], got " + num(v));
-}
+using detail::check_range;
 
 struct Validator {
   std::string prefix;
@@ -85,6 +82,11 @@ double DegradationStep::main_factor() const {
 }
 
 void DegradationStep::validate() const { detail::validate_step(*this, "step."); }
+
+void detail::check_range(const std::string& field, double v, double lo, double hi) {
+  check(std::isfinite(v) && v >= lo && v <= hi,
+        field + ": must be in [" + num(lo) + ", " + num(hi) + "], got " + num(v));
+}
 
 void detail::validate_step(const DegradationStep& step, const std::string& prefix) {
   check(static_cast<int>(step.factors.index()) == static_cast<int>(step.type),
