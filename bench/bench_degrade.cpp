@@ -25,12 +25,12 @@ int main(int argc, char** argv) {
   int repeats = 5;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   bool io_only = false;
-  for (int i = 1; i < argc; ++i)
+  for (int i = 1; i < argc; ++i) {
+    const bool value = i + 1 < argc;
     if (!std::strcmp(argv[i], "--io-only")) io_only = true;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--size")) size = std::atoll(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--repeats")) repeats = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
+    if (value && !std::strcmp(argv[i], "--size")) size = std::atoll(argv[++i]);
+    else if (value && !std::strcmp(argv[i], "--repeats")) repeats = std::atoi(argv[++i]);
+    else if (value && !std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[++i]);
   }
   at::set_num_threads(threads);
   std::printf("machine: %s, %d threads; libtorch %s, libvips %s\n\n", rirf::bench::cpu_model().c_str(), threads,
