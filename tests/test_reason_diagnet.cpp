@@ -131,6 +131,21 @@ TEST(DiagNet, TilesStayInsideAndOnTheJpegGrid) {
   }
 }
 
+TEST(DiagNet, AWholeImageReadsAsTheMeanOfItsTilesOutputs) {
+  // The heads learned on one crop's statistics, so each tile goes through the whole network and
+  // the outputs are averaged (docs/reasoner.md, "Per-tile outputs").
+  torch::manual_seed(4);
+  rirf::DiagNet net;
+  net->eval();
+  torch::NoGradGuard no_grad;
+  const at::Tensor image = at::rand({1, 3, 300, 517});
+  at::Tensor sum = at::zeros({rirf::kDiagNetOutputs});
+  const auto tiles = rirf::diagnosis_tiles(300, 517);
+  for (const auto& t : tiles)
+    sum += net->forward(image.slice(2, t.top, t.top + t.height).slice(3, t.left, t.left + t.width))[0];
+  EXPECT_TRUE(at::allclose(rirf::whole_image_outputs(*net, image), sum / static_cast<double>(tiles.size()), 1e-4, 1e-5));
+}
+
 TEST(Classical, FindsStrongSingleDegradations) {
   // A real photo crop: each strong degradation must be called present, the clean crop not.
   const at::Tensor scene =

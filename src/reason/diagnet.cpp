@@ -1,5 +1,5 @@
-// DiagNet as a Reasoner: tile the image, average the tiles' pooled statistics, run the heads and
-// turn the outputs into a Diagnosis.
+// DiagNet as a Reasoner: tile the image, run the network on each tile, average the tiles' outputs
+// and turn them into a Diagnosis.
 #include <torch/torch.h>
 
 #include <cmath>
@@ -47,7 +47,11 @@ at::Tensor whole_image_outputs(DiagNetImpl& net, const at::Tensor& image) {
   // Channels-last runs libtorch's CPU convolutions faster here (measured 138 -> 113 ms for the
   // four 256x256 tiles of a 1 MP image, docs/reasoner.md).
   const at::Tensor tiles_nhwc = at::cat(crops, 0).contiguous(at::MemoryFormat::ChannelsLast);
-  return net.head(net.features(tiles_nhwc).mean(0, true))[0];
+  // The heads read one tile's statistics, as in training (one crop a sample); their outputs
+  // (logits) are averaged. Averaging the statistics first fed them smoother numbers than they
+  // learned on: measured 2026-11-30, macro-F1 0.907 -> 0.911 and 11 of the 16 rows better
+  // (docs/reasoner.md, "Per-tile outputs").
+  return net.forward(tiles_nhwc).mean(0);
 }
 
 Diagnosis decode_outputs(const at::Tensor& out) {

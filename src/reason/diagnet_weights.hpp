@@ -19,8 +19,8 @@ std::vector<std::string> init_diagnet_weights(DiagNet& net, const std::string& p
 void save_diagnet_weights(DiagNet& net, const std::string& path, const std::map<std::string, std::string>& metadata);
 // out: [kDiagNetOutputs] for one image. Scene, size and reasoning are left to the caller.
 Diagnosis decode_outputs(const at::Tensor& out);
-// DiagNet's outputs for a whole image as the reasoner computes them: the pooled statistics of its
-// diagnosis tiles (diagnosis_tiles), averaged, through the heads. image: [1, 3, H, W] in [0, 1];
+// DiagNet's outputs for a whole image as the reasoner computes them: the network's outputs (logits)
+// on each of its diagnosis tiles (diagnosis_tiles), averaged. image: [1, 3, H, W] in [0, 1];
 // returns [kDiagNetOutputs]. No gradient; the caller sets eval mode.
 at::Tensor whole_image_outputs(DiagNetImpl& net, const at::Tensor& image);
 
