@@ -59,12 +59,13 @@ Scores evaluate(rirf::Reasoner& reasoner, const std::vector<Sample>& samples, st
     const rirf::Diagnosis d = reasoner.diagnose(sample.image);
     if (dump) {
       for (auto type : rirf::all_degradation_types()) {
-        double truth_severity = 0;
+        double truth_severity = 0, truth_factor = 0;
         for (const auto& st : sample.plan.steps)
-          if (st.type == type) truth_severity = st.severity();
+          if (st.type == type) truth_severity = st.severity(), truth_factor = st.main_factor();
         const rirf::Finding& f = d.finding(type);
-        std::fprintf(dump, "%s,%zu,%zu,%s,%.2f,%d,%.4f,%.2f\n", d.backend.c_str(), i, sample.plan.steps.size(),
-                     rirf::type_name(type), truth_severity, f.present ? 1 : 0, f.confidence, f.severity);
+        std::fprintf(dump, "%s,%zu,%zu,%s,%.2f,%d,%.4f,%.2f,%.4g,%.4g\n", d.backend.c_str(), i,
+                     sample.plan.steps.size(), rirf::type_name(type), truth_severity, f.present ? 1 : 0, f.confidence,
+                     f.severity, truth_factor, factor_of(f));
       }
     }
     for (auto type : rirf::all_degradation_types()) {
@@ -153,7 +154,7 @@ int main(int argc, char** argv) {
     std::vector<Scores> scores;
     std::vector<double> speed;
     std::FILE* dump = dump_path.empty() ? nullptr : std::fopen(dump_path.c_str(), "w");
-    if (dump) std::fprintf(dump, "backend,sample,types,type,truth_severity,present,confidence,severity\n");
+    if (dump) std::fprintf(dump, "backend,sample,types,type,truth_severity,present,confidence,severity,truth_factor,factor\n");
     for (auto& [name, reasoner] : backends) {
       scores.push_back(evaluate(*reasoner, samples, dump));
       speed.push_back(1e3 * rirf::bench::median_seconds(9, [&] { reasoner->diagnose(big); }));

@@ -43,6 +43,21 @@ TEST(DiagNet, DiagnosesAnySize) {
   EXPECT_THROW(reasoner->diagnose(at::rand({1, 1, 8, 8})), rirf::Error);
 }
 
+// Both backends clamp what they read (tiles, crops, the scene's small copy) instead of copying
+// the whole image: out-of-range pixels read as the clamped image, and the caller's tensor stays.
+TEST(Reasoners, OutOfRangePixelsReadAsTheClampedImageAndTheInputIsUntouched) {
+  torch::manual_seed(3);
+  const at::Tensor wild = at::randn({1, 3, 300, 517}) * 0.6 + 0.5;
+  const at::Tensor kept = wild.clone();
+  const auto diagnet = rirf::load_diagnet_reasoner(random_weights());
+  const auto classical = rirf::make_classical_reasoner();
+  for (rirf::Reasoner* reasoner : {diagnet.get(), classical.get()}) {
+    const auto as_json = [](const rirf::Diagnosis& d) { return rirf::diagnosis_to_json(d).dump(); };
+    EXPECT_EQ(as_json(reasoner->diagnose(wild)), as_json(reasoner->diagnose(wild.clamp(0, 1)))) << reasoner->name();
+    EXPECT_TRUE(at::equal(wild, kept)) << reasoner->name();
+  }
+}
+
 TEST(DiagNet, BadWeightsGetClearErrors) {
   const std::string good = random_weights();
   auto file = rirf::load_safetensors(good);

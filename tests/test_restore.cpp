@@ -291,6 +291,28 @@ TEST(Restorer, NothingFoundOrNothingToUndoReturnsTheInputExactly) {
   std::filesystem::remove(path);
 }
 
+// The restorer clamps each tile rather than copying the whole image first.
+TEST(Restorer, OutOfRangePixelsRestoreAsTheClampedImageAndTheInputIsUntouched) {
+  const std::string path = test::temp_path("restore", "c.safetensors");
+  RestorerNet net = busy_net(true);
+  save_restorer_net(net, path, {});
+  const auto restorer = load_restorer(path);
+  torch::manual_seed(4);
+  const at::Tensor wild = torch::randn({1, 3, 90, 150}) * 0.6 + 0.5, kept = wild.clone();
+  Diagnosis noisy;
+  noisy.finding(DegradationType::noise).present = true;
+  noisy.finding(DegradationType::noise).severity = 30;
+  RestoreOptions tiled, half;
+  tiled.tile = 64, tiled.overlap = 16;
+  half.strength = 0.5;
+  for (const RestoreOptions& options : {RestoreOptions{}, tiled, half}) {
+    EXPECT_TRUE(torch::equal(restorer->restore(wild, noisy, options), restorer->restore(wild.clamp(0, 1), noisy, options)));
+    EXPECT_TRUE(torch::equal(wild, kept));
+  }
+  EXPECT_TRUE(torch::equal(restorer->restore(wild, Diagnosis{}, {}), wild.clamp(0, 1)));
+  std::filesystem::remove(path);
+}
+
 TEST(Restorer, StrengthZeroKeepsTheInputAndOptionsAreChecked) {
   RestorerNet net = busy_net(true);
   const std::string path = test::temp_path("restore", "s.safetensors");

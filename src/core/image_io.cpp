@@ -89,14 +89,21 @@ at::Tensor to_tensor(const VImage& img, int bits) {
   const at::Tensor hwc = at::from_blob(data, {cast.height(), cast.width(), cast.bands()}, [](void* p) { g_free(p); },
                                        at::TensorOptions().dtype(dtype));
   const double scale = bits == 16 ? 65535.0 : 255.0;
-  return hwc.permute({2, 0, 1}).unsqueeze(0).to(at::kFloat).div(scale).contiguous();
+  // One float image, converted and scaled in place: each intermediate copy of a 36 MP photo is
+  // 432 MB, and fresh memory is slow to touch (docs/benchmarks.md, "Image I/O of a large photo").
+  at::Tensor planar = at::empty({1, cast.bands(), cast.height(), cast.width()}, at::kFloat);
+  planar[0].copy_(hwc.permute({2, 0, 1}));
+  return planar.div_(scale);
 }
 
 // Float [1, C, H, W] in [0, 1] to an interleaved uchar/ushort VImage, rounding to nearest.
 VImage to_vips(const at::Tensor& nchw, int bits) {
   const double scale = bits == 16 ? 65535.0 : 255.0;
-  at::Tensor q = at::nan_to_num(nchw.detach().to(at::kCPU, at::kFloat), 0.0).clamp(0.0, 1.0).mul(scale).round();
-  q = q.squeeze(0).permute({1, 2, 0}).contiguous().to(bits == 16 ? at::kInt : at::kByte);
+  // One float copy, quantised in place, then interleaved as integers: a chain of float
+  // temporaries lives to the end of its expression, four copies of the image at once.
+  at::Tensor q = nchw.detach().to(at::kCPU, at::kFloat, /*non_blocking=*/false, /*copy=*/true);
+  q.nan_to_num_(0.0).clamp_(0.0, 1.0).mul_(scale).round_();
+  q = q.to(bits == 16 ? at::kInt : at::kByte).squeeze(0).permute({1, 2, 0}).contiguous();
   const int h = static_cast<int>(q.size(0)), w = static_cast<int>(q.size(1)), c = static_cast<int>(q.size(2));
   // libvips reads the pixels lazily, long after `q` is gone: hand it a buffer it owns and frees.
   const std::size_t bytes = static_cast<std::size_t>(q.numel()) * q.element_size();

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "core/resize.hpp"
+#include "core/unit_range.hpp"
 #include "degrade/ops.hpp"
 #include "reason/evidence.hpp"
 #include "rirf/error.hpp"
@@ -47,7 +48,7 @@ class ClassicalReasoner : public Reasoner {
  public:
   Diagnosis diagnose(const at::Tensor& image) override {
     check(image.dim() == 4 && image.size(0) == 1 && image.size(1) == 3, "diagnose: expected an image [1, 3, H, W]");
-    const at::Tensor x = image.to(at::kCPU, at::kFloat).clamp(0, 1);
+    const at::Tensor x = detail::in_unit_range(image.to(at::kCPU, at::kFloat));
     const auto h = x.size(2), w = x.size(3);
     // A centred crop for the full-resolution estimators, its origin on the 8x8 JPEG grid.
     const std::int64_t ch = std::min(h, kMaxSide), cw = std::min(w, kMaxSide);

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "core/unit_range.hpp"
 #include "reason/diagnet_model.hpp"
 #include "reason/diagnet_weights.hpp"
 #include "rirf/diagnet.hpp"
@@ -22,7 +23,7 @@ class DiagNetReasoner : public Reasoner {
   Diagnosis diagnose(const at::Tensor& image) override {
     check(image.dim() == 4 && image.size(0) == 1 && image.size(1) == 3, "diagnose: expected an image [1, 3, H, W]");
     torch::InferenceMode guard;
-    const at::Tensor x = image.to(at::kCPU, at::kFloat).clamp(0, 1);
+    const at::Tensor x = detail::in_unit_range(image.to(at::kCPU, at::kFloat));
     Diagnosis d = decode_outputs(whole_image_outputs(*net_, x));
     d.width = x.size(3);
     d.height = x.size(2);

@@ -13,6 +13,7 @@
 #include <cmath>
 
 #include "core/resize.hpp"
+#include "core/unit_range.hpp"
 #include "degrade/ops.hpp"
 #include "rirf/error.hpp"
 
@@ -20,7 +21,7 @@ namespace rirf {
 
 SceneAttributes measure_scene(const at::Tensor& image) {
   check(image.dim() == 4 && image.size(0) == 1 && image.size(1) == 3, "measure_scene: expected [1, 3, H, W]");
-  const at::Tensor x = detail::shrink_to(image.to(at::kCPU, at::kFloat).clamp(0, 1), 512);
+  const at::Tensor x = detail::shrink_to(detail::in_unit_range(image.to(at::kCPU, at::kFloat)), 512);
   const at::Tensor r = x.select(1, 0), g = x.select(1, 1), b = x.select(1, 2);
   const at::Tensor luma = detail::luma(x)[0][0];  // [H, W]
   SceneAttributes s;

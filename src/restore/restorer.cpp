@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/unit_range.hpp"
 #include "restore/condition.hpp"
 #include "restore/restorer_weights.hpp"
 #include "restore/tiling.hpp"
@@ -37,15 +38,15 @@ class NetRestorer : public Restorer {
     // Nothing found (or nothing the user asked to undo): the input comes back as it was. The
     // network is close to the identity there, but a photo the reasoner calls clean should not
     // change at all, and skipping it is free.
-    const at::Tensor x = image.to(at::kCPU, at::kFloat).clamp(0, 1);
-    if (conditioned() && nothing_to_undo(diagnosis, keep)) return x;
+    const at::Tensor x = detail::in_unit_range(image.to(at::kCPU, at::kFloat));
+    if (conditioned() && nothing_to_undo(diagnosis, keep)) return x.clone();
     Condition values = condition_from_diagnosis(diagnosis, keep);
     const at::Tensor condition = torch::from_blob(values.data(), {1, kConditionSize}, torch::kFloat).clone();
     const auto run = [&](const at::Tensor& tile) {
       return net_->forward(tile.contiguous(at::MemoryFormat::ChannelsLast), condition).contiguous();
     };
     at::Tensor out = run_tiled(x, options.tile, options.overlap, std::int64_t{1} << net_->options().levels(), run, progress);
-    if (options.strength != 1.0) out = x + options.strength * (out - x);
+    if (options.strength != 1.0) out.sub_(x).mul_(options.strength).add_(x);
     return out.clamp_(0, 1);
   }
 
