@@ -3,6 +3,7 @@
 // not by the engine's steps on sRGB pixels.
 //   bench_camera --val DIR [--val DIR ...] [--weights models/reasoner.safetensors]
 //                [--restorer models/restorer.safetensors] [--blind W] [--limit N]
+//                [--deconvolve 0]  (the restorer's network alone)
 // Every photo, centre-cropped to a multiple of 16, is shot under each condition below with its own
 // camera (white balance, sharpening, JPEG quality 92-96 drawn per photo, seed 0xCA3E5). Prints
 // markdown: per backend, how often each condition is called what it is, the main factor it
@@ -131,7 +132,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> val_dirs;
   std::string weights = "models/reasoner.safetensors", restorer_path, blind_path;
   std::size_t limit = 1000000;
+  bool deconvolve = true;
   for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--deconvolve")) deconvolve = std::strcmp(argv[i + 1], "0") != 0;
     if (!std::strcmp(argv[i], "--val")) val_dirs.push_back(argv[i + 1]);
     if (!std::strcmp(argv[i], "--weights")) weights = argv[i + 1];
     if (!std::strcmp(argv[i], "--restorer")) restorer_path = argv[i + 1];
@@ -139,7 +142,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--limit")) limit = std::strtoull(argv[i + 1], nullptr, 10);
   }
   if (val_dirs.empty()) {
-    std::fprintf(stderr, "usage: bench_camera --val DIR [--val DIR] [--weights FILE] [--restorer FILE] [--blind FILE] [--limit N]\n");
+    std::fprintf(stderr, "usage: bench_camera --val DIR [--val DIR] [--weights FILE] [--restorer FILE] [--blind FILE] [--limit N] [--deconvolve 0]\n");
     return 2;
   }
   const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -233,7 +236,8 @@ int main(int argc, char** argv) {
                 "| condition | input |%s restored |\n|---|---:|%s---:|\n",
                 restorer->describe().c_str(), backends.back().first.c_str(), blind ? " blind twin |" : "",
                 blind ? "---:|" : "");
-    const rirf::RestoreOptions options;
+    rirf::RestoreOptions options;
+    options.deconvolve = deconvolve;
     for (std::size_t c = 0; c < conds.size(); ++c) {
       double p[3] = {0, 0, 0}, q[3] = {0, 0, 0};
       for (std::size_t i = 0; i < samples[c].size(); ++i) {

@@ -2,6 +2,7 @@
 //   bench_restorer --val DIR [--val DIR ...] [--weights W] [--blind W] [--reasoner W]
 //                  [--external NAME=DIR ...] [--suites a,b] [--limit N]
 //                  [--speed-mp 1] [--memory-mp 24] [--repeats 5] [--threads N] [--rl W] [--oracle 1]
+//                  [--deconvolve 0]
 // Quality: every validation image (centre-cropped to a multiple of 16) through each fixed-seed
 // suite (rirf synth --list-suites), 8-bit quantised; PSNR/SSIM (RGB, data range 1, skimage
 // defaults) of the degraded input, of each --external method's outputs (read from
@@ -9,7 +10,8 @@
 // written by --write-inputs), of the blind twin and of the conditioned restorer (diagnosed by
 // DiagNet first, as `rirf restore` does). Plus the clean row: clean input, PSNR against itself.
 // --oracle 1 adds the conditioned restorer given the true diagnosis (the suite's plan): the gap
-// between it and the DiagNet column is what the reasoner's errors cost.
+// between it and the DiagNet column is what the reasoner's errors cost. --deconvolve 0 runs the
+// conditioned network alone, without the deconvolution of a diagnosed blur after it.
 // Speed: diagnose + restore one photo resized to --speed-mp megapixels, median of --repeats.
 // --write-inputs DIR only writes the degraded inputs as DIR/<suite>/<set>/<stem>.png.
 // --rl W: instead of the quality table, supervised (--weights) against supervised + RL (W), same
@@ -84,11 +86,18 @@ struct Args {
   std::string weights = "models/restorer.safetensors", blind, reasoner = "models/reasoner.safetensors", rl;
   std::string write_inputs;
   bool oracle = false;
+  bool deconvolve = true;  // --deconvolve 0: the conditioned network alone (no deconvolution after it)
   std::size_t limit = 0;
   double speed_mp = 1.0, memory_mp = 0;
   int repeats = 5;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 };
+
+rirf::RestoreOptions restore_options(const Args& a) {
+  rirf::RestoreOptions options;
+  options.deconvolve = a.deconvolve;
+  return options;
+}
 
 std::vector<std::string> split(const std::string& list) {
   std::vector<std::string> parts;
@@ -169,7 +178,7 @@ void quality(const Args& a, rirf::Reasoner& reasoner, rirf::Restorer& restorer, 
               a.oracle ? " conditioned, true diagnosis |" : "");
   for (std::size_t i = 0; i < external.size() + (blind ? 2 : 1) + (a.oracle ? 1 : 0); ++i) std::printf("---:|");
   std::printf("\n");
-  const rirf::RestoreOptions options;
+  const rirf::RestoreOptions options = restore_options(a);
   Score avg_input, avg_blind, avg_conditioned, avg_oracle;
   std::vector<Score> avg_external(external.size());
   for (const auto& suite : suites) {
@@ -223,7 +232,7 @@ void rl_table(const Args& a, rirf::Reasoner& reasoner, rirf::Restorer& supervise
   std::printf("## Supervised vs supervised + RL (same network)\n\n"
               "| suite | set | n | supervised PSNR / SSIM | + RL PSNR / SSIM | DiagNet residual: supervised | + RL "
               "| classical residual: supervised | + RL |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
-  const rirf::RestoreOptions options;
+  const rirf::RestoreOptions options = restore_options(a);
   Score avg_sup, avg_rl;
   double avg_residual[4] = {0, 0, 0, 0};
   int rows = 0;
@@ -266,7 +275,7 @@ void speed(const Args& a, rirf::Reasoner& reasoner, rirf::Restorer& restorer) {
   const at::Tensor image = photo_of_size(a.val_dirs.front(), a.speed_mp);
   const at::Tensor noisy = quantise(rirf::apply(image, rirf::suite_plan("denoise-25", 0)));
   const double mp = static_cast<double>(image.size(2) * image.size(3)) / 1e6;
-  const rirf::RestoreOptions options;
+  const rirf::RestoreOptions options = restore_options(a);
   rirf::Diagnosis diagnosis;
   const double t_diag = rirf::bench::median_seconds(a.repeats, [&] { diagnosis = reasoner.diagnose(noisy); });
   require_finding(diagnosis);
@@ -297,7 +306,7 @@ void memory(const Args& a, rirf::Reasoner& reasoner, rirf::Restorer& restorer) {
   const auto t0 = std::chrono::steady_clock::now();
   const rirf::Diagnosis diagnosis = reasoner.diagnose(image);
   require_finding(diagnosis);
-  const at::Tensor restored = restorer.restore(image, diagnosis, rirf::RestoreOptions{});
+  const at::Tensor restored = restorer.restore(image, diagnosis, restore_options(a));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("## Memory: diagnose + restore %lldx%lld (%.1f MP), default tiles\n\n",
               static_cast<long long>(image.size(3)), static_cast<long long>(image.size(2)),
@@ -318,6 +327,7 @@ int main(int argc, char** argv) {
     else if (flag == "--blind") a.blind = value;
     else if (flag == "--rl") a.rl = value;
     else if (flag == "--oracle") a.oracle = value != "0";
+    else if (flag == "--deconvolve") a.deconvolve = value != "0";
     else if (flag == "--reasoner") a.reasoner = value;
     else if (flag == "--external") a.external.push_back(value);
     else if (flag == "--write-inputs") a.write_inputs = value;

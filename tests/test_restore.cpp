@@ -7,11 +7,14 @@
 
 #include "reason/diagnet_model.hpp"
 #include "reason/diagnet_weights.hpp"
+#include "degrade/ops.hpp"
 #include "restore/condition.hpp"
+#include "restore/deconvolution.hpp"
 #include "restore/restorer_model.hpp"
 #include "restore/restorer_weights.hpp"
 #include "restore/tiling.hpp"
 #include "rirf/diagnet.hpp"
+#include "rirf/metrics.hpp"
 #include "rirf/reasoner.hpp"
 #include "rirf/restorer.hpp"
 #include "rirf/safetensors.hpp"
@@ -310,6 +313,72 @@ TEST(Restorer, OutOfRangePixelsRestoreAsTheClampedImageAndTheInputIsUntouched) {
     EXPECT_TRUE(torch::equal(wild, kept));
   }
   EXPECT_TRUE(torch::equal(restorer->restore(wild, Diagnosis{}, {}), wild.clamp(0, 1)));
+  std::filesystem::remove(path);
+}
+
+// Edges and texture at several scales, in [0, 1].
+at::Tensor test_scene(std::int64_t h, std::int64_t w) {
+  const at::Tensor y = torch::arange(h, torch::kFloat).view({1, 1, h, 1}), x = torch::arange(w, torch::kFloat).view({1, 1, 1, w});
+  const at::Tensor blocks = ((y / 23).floor() + (x / 17).floor()).remainder(2);
+  const at::Tensor waves = 0.5 + 0.25 * torch::sin(x * 0.31) * torch::cos(y * 0.17);
+  return torch::cat({blocks * 0.6 + 0.2, waves, 0.5 * blocks + 0.5 * waves}, 1).clamp(0, 1);
+}
+
+Finding blur_finding(double extent_px, const char* kind) {
+  Finding f;
+  f.type = DegradationType::blur;
+  f.present = true;
+  f.severity = severity_from_factor(DegradationType::blur, extent_px);
+  f.factors = {{"extent_px", extent_px}, {"kind", kind}};
+  return f;
+}
+
+TEST(Deconvolution, SharpensAKnownBlurAndTilesAgreeWithOnePass) {
+  const at::Tensor clean = test_scene(150, 210);
+  BlurFactors kernel{BlurKind::gaussian, 3.0, 0.0, {}, 0};
+  detail::generate_blur_kernel(kernel, 0);
+  const at::Tensor blurred = detail::blur(clean, kernel);
+  const at::Tensor one_pass = deconvolve(blurred, kernel, 0.002, 4096);
+  EXPECT_GT(psnr(one_pass, clean), psnr(blurred, clean) + 3.0);
+  // Tiles of 64 px with their margins of real pixels: the same image to within float error.
+  EXPECT_LT((deconvolve(blurred, kernel, 0.002, 64) - one_pass).abs().max().item<double>(), 2e-3);
+  // Tiny images (margins larger than the image) still work.
+  EXPECT_EQ(deconvolve(blurred.slice(2, 0, 5).slice(3, 0, 3), kernel, 0.04).sizes(), (at::IntArrayRef{1, 3, 5, 3}));
+}
+
+TEST(Deconvolution, KernelOnlyForAPresentBlurOfAPixelOrMore) {
+  const auto defocus = deconvolution_kernel(blur_finding(6.0, "defocus"));
+  ASSERT_TRUE(defocus.has_value());
+  EXPECT_EQ(defocus->kind, BlurKind::defocus);
+  EXPECT_NEAR(defocus->extent_px, 6.0 * kDeconvolutionExtentScale, 0.3);
+  const auto motion = deconvolution_kernel(blur_finding(6.0, "motion"));
+  ASSERT_TRUE(motion.has_value());
+  EXPECT_EQ(motion->kind, BlurKind::gaussian);  // no direction in the diagnosis: isotropic
+  EXPECT_FALSE(deconvolution_kernel(blur_finding(1.0, "gaussian")).has_value());
+  Finding absent = blur_finding(6.0, "gaussian");
+  absent.present = false;
+  EXPECT_FALSE(deconvolution_kernel(absent).has_value());
+}
+
+TEST(Restorer, ADiagnosedBlurIsDeconvolvedUnlessKeptOrSwitchedOff) {
+  const std::string path = test::temp_path("restore", "d.safetensors");
+  RestorerNet net = busy_net(true);
+  save_restorer_net(net, path, {});
+  const auto restorer = load_restorer(path);
+  const at::Tensor x = test_scene(70, 90);
+  Diagnosis blurred;
+  blurred.finding(DegradationType::blur) = blur_finding(5.0, "gaussian");
+  RestoreOptions network_alone, keep_blur;
+  network_alone.deconvolve = false;
+  keep_blur.only = {DegradationType::noise};
+  const at::Tensor alone = restorer->restore(x, blurred, network_alone);
+  EXPECT_FALSE(torch::equal(restorer->restore(x, blurred, {}), alone));
+  Diagnosis blurred_and_noisy = blurred;
+  blurred_and_noisy.finding(DegradationType::noise).present = true;
+  blurred_and_noisy.finding(DegradationType::noise).severity = 30;
+  network_alone.only = keep_blur.only;
+  EXPECT_TRUE(torch::equal(restorer->restore(x, blurred_and_noisy, keep_blur),
+                           restorer->restore(x, blurred_and_noisy, network_alone)));
   std::filesystem::remove(path);
 }
 

@@ -21,6 +21,9 @@ struct RestoreOptions {
   // Types to undo; empty: every type the diagnosis finds. The others are left in the image (the
   // network was trained to keep what it is told to keep, e.g. grain or haze on purpose).
   std::vector<DegradationType> only;
+  // A diagnosed blur is sharpened after the network by deconvolution with the diagnosed kernel
+  // (the network alone leaves blur as it is); false: the network alone.
+  bool deconvolve = true;
 
   void validate() const;  // throws Error naming the bad field and value
 };

@@ -1,11 +1,13 @@
 // The Restorer behind `rirf restore`: RestorerNet over blended tiles, in inference mode,
-// channels-last (faster convolutions on this CPU, see docs/restorer.md).
+// channels-last (faster convolutions on this CPU, see docs/restorer.md), then a diagnosed blur
+// deconvolved (restore/deconvolution.hpp).
 #include <torch/torch.h>
 
 #include <algorithm>
 
 #include "core/unit_range.hpp"
 #include "restore/condition.hpp"
+#include "restore/deconvolution.hpp"
 #include "restore/restorer_weights.hpp"
 #include "restore/tiling.hpp"
 #include "rirf/error.hpp"
@@ -46,6 +48,12 @@ class NetRestorer : public Restorer {
       return net_->forward(tile.contiguous(at::MemoryFormat::ChannelsLast), condition).contiguous();
     };
     at::Tensor out = run_tiled(x, options.tile, options.overlap, std::int64_t{1} << net_->options().levels(), run, progress);
+    // Blur last: the network has removed the noise a deconvolution would amplify. The blind twin
+    // has no diagnosis, so no kernel.
+    const bool undo_blur = conditioned() && options.deconvolve && !keep[static_cast<int>(DegradationType::blur)];
+    if (undo_blur)
+      if (const auto kernel = deconvolution_kernel(diagnosis.finding(DegradationType::blur)))
+        out = deconvolve(out, *kernel, kDeconvolutionLambda, options.tile);
     if (options.strength != 1.0) out.sub_(x).mul_(options.strength).add_(x);
     return out.clamp_(0, 1);
   }

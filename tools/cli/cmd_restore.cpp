@@ -155,6 +155,8 @@ void register_restore(CLI::App& app) {
   cmd->add_option("--strength", a->options.strength, "0 keeps the input, 1 is the full restoration (default 1)");
   cmd->add_option("--only", a->only, "undo only these types (e.g. --only noise,jpeg); the others are kept")
       ->delimiter(',');
+  cmd->add_option("--deconvolve", a->options.deconvolve,
+                  "sharpen a diagnosed blur by deconvolution after the network (default 1; 0: the network alone)");
   cmd->add_option("--sheet", a->sheet, "also write a before | after contact sheet of every image here");
   add_max_pixels_option(*cmd, a->max_pixels);
   cmd->callback([a] { run(*a); });
