@@ -156,6 +156,37 @@ TEST(Condition, CarriesProbabilitySeverityKeepAndFactors) {
   EXPECT_FLOAT_EQ(c[kConditionPerType * 6 + 3], 0.0f);  // no airlight without haze
 }
 
+TEST(Condition, JpegAloneIsAlsoUndoneAsAFaintNoise) {
+  Diagnosis jpeg_only;
+  Finding& jpeg = jpeg_only.finding(DegradationType::jpeg);
+  jpeg.present = true, jpeg.confidence = 0.95, jpeg.severity = 45;
+  KeepMask keep{};
+  keep[static_cast<int>(DegradationType::noise)] = true;  // --only jpeg
+  const Diagnosis request = restoration_request(jpeg_only, keep);
+  const Finding& noise = request.finding(DegradationType::noise);
+  EXPECT_TRUE(noise.present);
+  EXPECT_NEAR(noise.factors["sigma"].get<double>(), kJpegAsNoiseSigma, 1e-9);
+  EXPECT_NEAR(noise.severity, severity_from_factor(DegradationType::noise, kJpegAsNoiseSigma), 1e-9);
+  EXPECT_FALSE(keep[static_cast<int>(DegradationType::noise)]);
+  EXPECT_EQ(request.finding(DegradationType::jpeg).severity, 45);
+  const auto unchanged = [](const Diagnosis& d, KeepMask keep) {
+    const KeepMask before = keep;
+    return diagnosis_to_json(restoration_request(d, keep)) == diagnosis_to_json(d) && keep == before;
+  };
+  // Beside another type to undo, with noise found, or with JPEG kept: the diagnosis as it is.
+  Diagnosis hazy = jpeg_only;
+  hazy.finding(DegradationType::haze).present = true;
+  EXPECT_TRUE(unchanged(hazy, {}));
+  Diagnosis noisy = jpeg_only;
+  noisy.finding(DegradationType::noise).present = true;
+  noisy.finding(DegradationType::noise).severity = 30;
+  EXPECT_TRUE(unchanged(noisy, {}));
+  KeepMask keep_jpeg{};
+  keep_jpeg[static_cast<int>(DegradationType::jpeg)] = true;
+  EXPECT_TRUE(unchanged(jpeg_only, keep_jpeg));
+  EXPECT_TRUE(unchanged(Diagnosis{}, {}));
+}
+
 TEST(RestorerWeights, RoundTripAndClearErrors) {
   RestorerNet net = busy_net(true);
   const std::string path = test::temp_path("restore", "w.safetensors");

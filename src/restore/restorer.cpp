@@ -42,7 +42,8 @@ class NetRestorer : public Restorer {
     // change at all, and skipping it is free.
     const at::Tensor x = detail::in_unit_range(image.to(at::kCPU, at::kFloat));
     if (conditioned() && nothing_to_undo(diagnosis, keep)) return x.clone();
-    Condition values = condition_from_diagnosis(diagnosis, keep);
+    const Diagnosis request = restoration_request(diagnosis, keep);  // may un-keep noise
+    Condition values = condition_from_diagnosis(request, keep);
     const at::Tensor condition = torch::from_blob(values.data(), {1, kConditionSize}, torch::kFloat).clone();
     const auto run = [&](const at::Tensor& tile) {
       return net_->forward(tile.contiguous(at::MemoryFormat::ChannelsLast), condition).contiguous();

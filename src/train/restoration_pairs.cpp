@@ -154,8 +154,9 @@ ValidationConditions inference_conditions(Reasoner& reasoner, const Pairs& val) 
   out.condition = torch::empty({val.degraded.size(0), kConditionSize});
   for (std::int64_t i = 0; i < val.degraded.size(0); ++i) {
     const Diagnosis diagnosis = reasoner.diagnose(val.degraded.slice(0, i, i + 1));
-    out.condition[i] = condition_row(diagnosis, val.keep[i]);
     out.unchanged.push_back(nothing_to_undo(diagnosis, val.keep[i]));
+    KeepMask keep = val.keep[i];
+    out.condition[i] = condition_row(restoration_request(diagnosis, keep), keep);
   }
   return out;
 }
