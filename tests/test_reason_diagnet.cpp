@@ -29,6 +29,14 @@ std::string random_weights() {
   return path;
 }
 
+// A DiagNet with seeded random weights, in eval mode.
+rirf::DiagNet seeded_net(int seed) {
+  torch::manual_seed(seed);
+  rirf::DiagNet net;
+  net->eval();
+  return net;
+}
+
 TEST(DiagNet, DiagnosesAnySize) {
   const auto reasoner = rirf::load_diagnet_reasoner(random_weights());
   for (auto [h, w] : {std::pair<int, int>{7, 9}, {13, 5}, {37, 53}, {300, 517}}) {
@@ -123,9 +131,7 @@ TEST(DiagNet, InitFromFewerEvidenceValuesWidensAndKeepsTheOutputs) {
 
 // A trainer's data threads measure the evidence beforehand; the network must see the same.
 TEST(DiagNet, EvidenceMeasuredBeforehandGivesTheSameOutputs) {
-  torch::manual_seed(3);
-  rirf::DiagNet net;
-  net->eval();
+  rirf::DiagNet net = seeded_net(3);
   torch::NoGradGuard no_grad;
   const at::Tensor x = at::rand({3, 3, 64, 64});
   EXPECT_TRUE(at::equal(net->forward(x), net->forward(x, rirf::evidence::evidence_vector(x))));
@@ -149,9 +155,7 @@ TEST(DiagNet, TilesStayInsideAndOnTheJpegGrid) {
 TEST(DiagNet, AWholeImageReadsAsTheMeanOfItsTilesOutputs) {
   // The heads learned on one crop's statistics, so each tile goes through the whole network and
   // the outputs are averaged (docs/reasoner.md, "Per-tile outputs").
-  torch::manual_seed(4);
-  rirf::DiagNet net;
-  net->eval();
+  rirf::DiagNet net = seeded_net(4);
   torch::NoGradGuard no_grad;
   const at::Tensor image = at::rand({1, 3, 300, 517});
   at::Tensor sum = at::zeros({rirf::kDiagNetOutputs});
