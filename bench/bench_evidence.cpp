@@ -24,6 +24,7 @@ int main() {
   };
   row("jpeg_trace", [](const at::Tensor& x) { ev::jpeg_trace(x); });
   row("noise_sigma", [](const at::Tensor& x) { ev::noise_sigma(x); });
+  row("midtone_noise_sigma (only where noise is found alone)", [](const at::Tensor& x) { ev::midtone_noise_sigma(x); });
   row("gradient_energy_ratio", [](const at::Tensor& x) { ev::gradient_energy_ratio(x); });
   row("haze_density (full size)", [](const at::Tensor& x) { ev::haze_density(x); });
   row("edge_sharpness_ratio (extra 1 px)", [](const at::Tensor& x) { ev::edge_sharpness_ratio(x, 1.0); });

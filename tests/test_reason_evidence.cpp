@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "reason/evidence.hpp"
+#include "reason/measured_noise.hpp"
 #include "rirf/degrade.hpp"
 #include "rirf/image_io.hpp"
 
@@ -32,6 +33,50 @@ TEST(Evidence, NoiseSigmaOnAFlatImage) {
     const at::Tensor noisy = quantised(rirf::apply(grey, {{{DegradationType::noise, rirf::NoiseFactors{sigma}, 7}}}));
     EXPECT_NEAR(ev::noise_sigma(noisy)[0].item<double>(), sigma, 0.1 * sigma + 0.5) << "sigma " << sigma;
   }
+}
+
+TEST(Evidence, MidtoneNoiseSigmaIsTheSigmaAtMidGrey) {
+  // A ramp from black to white with mostly signal-dependent noise: over all flat pixels the
+  // estimate depends on how the picture's brightness is spread; in the mid-tones it is sigma.
+  const at::Tensor ramp = at::linspace(0.02, 0.98, 512).view({1, 1, 1, 512}).expand({1, 3, 128, 512}).contiguous();
+  for (double sigma : {8.0, 20.0, 40.0}) {
+    rirf::NoiseFactors f{sigma};
+    f.signal_dependence = 0.8;
+    const at::Tensor noisy = quantised(rirf::apply(ramp, {{{DegradationType::noise, f, 3}}}));
+    EXPECT_NEAR(ev::midtone_noise_sigma(noisy), sigma, 0.06 * sigma + 0.5) << "sigma " << sigma;
+  }
+  EXPECT_LT(ev::midtone_noise_sigma(quantised(ramp)), 0.5);
+  // No mid-tones to measure: a dark picture.
+  EXPECT_EQ(ev::midtone_noise_sigma(at::full({1, 3, 64, 64}, 0.1)), -1.0);
+}
+
+TEST(MeasuredNoise, ReplacesTheNetworksSigmaOnlyWhereTheyAgreeAndNoiseIsAlone) {
+  const auto noisy = [](double sigma) {
+    rirf::Diagnosis d;
+    rirf::Finding& f = d.finding(DegradationType::noise);
+    f.present = true;
+    f.confidence = 0.9;
+    f.severity = rirf::severity_from_factor(DegradationType::noise, sigma);
+    f.factors = {{"sigma", sigma}};
+    return d;
+  };
+  rirf::Diagnosis d = noisy(20);
+  rirf::adopt_measured_noise_sigma(d, 23);
+  EXPECT_DOUBLE_EQ(d.finding(DegradationType::noise).factors["sigma"].get<double>(), 23);
+  EXPECT_DOUBLE_EQ(d.finding(DegradationType::noise).severity, rirf::severity_from_factor(DegradationType::noise, 23));
+  for (double measured : {14.0, 26.0, -1.0}) {  // disagrees (correlated noise, texture) or none
+    d = noisy(20);
+    rirf::adopt_measured_noise_sigma(d, measured);
+    EXPECT_DOUBLE_EQ(d.finding(DegradationType::noise).factors["sigma"].get<double>(), 20) << measured;
+  }
+  d = noisy(20);  // beside another degradation the noise was changed after it was made
+  d.finding(DegradationType::blur).present = true;
+  rirf::adopt_measured_noise_sigma(d, 21);
+  EXPECT_DOUBLE_EQ(d.finding(DegradationType::noise).factors["sigma"].get<double>(), 20);
+  d = noisy(20);  // nothing found: nothing to refine
+  d.finding(DegradationType::noise).present = false;
+  rirf::adopt_measured_noise_sigma(d, 21);
+  EXPECT_DOUBLE_EQ(d.finding(DegradationType::noise).factors["sigma"].get<double>(), 20);
 }
 
 TEST(Evidence, HazeAndBlurGrowWithTheirDegradation) {

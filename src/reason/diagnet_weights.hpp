@@ -23,5 +23,9 @@ Diagnosis decode_outputs(const at::Tensor& out);
 // on each of its diagnosis tiles (diagnosis_tiles), averaged. image: [1, 3, H, W] in [0, 1];
 // returns [kDiagNetOutputs]. No gradient; the caller sets eval mode.
 at::Tensor whole_image_outputs(DiagNetImpl& net, const at::Tensor& image);
+// Its two halves: the diagnosis tiles of an image, stacked ([T, 3, h, w], channels-last), and the
+// network's outputs on them, averaged.
+at::Tensor diagnosis_crops(const at::Tensor& image);
+at::Tensor tile_outputs(DiagNetImpl& net, const at::Tensor& tiles);
 
 }  // namespace rirf

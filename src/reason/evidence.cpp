@@ -1,7 +1,10 @@
 #include "reason/evidence.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "degrade/ops.hpp"
 #include "rirf/degradation.hpp"
@@ -44,6 +47,21 @@ at::Tensor sharpness_ratio(const at::Tensor& y, double extra_sigma, const Strong
   const at::Tensor g0 = strongest(y);
   const at::Tensor r = (strongest(detail::gaussian_blur(y, extra_sigma)) / g0.clamp_min(1e-6)).clamp(0.0, 1.0);
   return at::where(g0 > 1e-6, r, at::zeros_like(r));
+}
+
+// Immerkaer's 3x3 mask ([1 -2 1] x [1 -2 1]) and the Sobel kernels are separable: shifted
+// differences ran 4x faster than single-channel convolutions here (valid region, H-2 x W-2).
+at::Tensor along_w(const at::Tensor& t, double a, double b, double c) {
+  return a * t.slice(3, 0, -2) + b * t.slice(3, 1, -1) + c * t.slice(3, 2);
+}
+at::Tensor along_h(const at::Tensor& t, double a, double b, double c) {
+  return a * t.slice(2, 0, -2) + b * t.slice(2, 1, -1) + c * t.slice(2, 2);
+}
+
+// |Immerkaer's mask| and the Sobel gradient magnitude (L1) of x, valid region.
+at::Tensor immerkaer_response(const at::Tensor& x) { return along_h(along_w(x, 1, -2, 1), 1, -2, 1).abs(); }
+at::Tensor sobel_magnitude(const at::Tensor& x) {
+  return along_h(along_w(x, -1, 0, 1), 1, 2, 1).abs() + along_w(along_h(x, -1, 0, 1), 1, 2, 1).abs();
 }
 
 }  // namespace
@@ -89,22 +107,48 @@ at::Tensor noise_sigma(const at::Tensor& images) {
   const std::int64_t n = images.size(0), h = images.size(2), w = images.size(3);
   if (h < 8 || w < 8) return at::zeros({n}, at::kDouble);
   const at::Tensor x = images.to(at::kCPU, at::kFloat) * 255.0;
-  // Immerkaer's 3x3 mask ([1 -2 1] x [1 -2 1]) and the Sobel kernels are separable: shifted
-  // differences ran 4x faster than single-channel convolutions here (valid region, H-2 x W-2).
-  const auto along_w = [](const at::Tensor& t, double a, double b, double c) {
-    return a * t.slice(3, 0, -2) + b * t.slice(3, 1, -1) + c * t.slice(3, 2);
-  };
-  const auto along_h = [](const at::Tensor& t, double a, double b, double c) {
-    return a * t.slice(2, 0, -2) + b * t.slice(2, 1, -1) + c * t.slice(2, 2);
-  };
-  const at::Tensor m = along_h(along_w(x, 1, -2, 1), 1, -2, 1).abs().flatten(2).flatten(0, 1);
-  const at::Tensor g = (along_h(along_w(x, -1, 0, 1), 1, 2, 1).abs() + along_w(along_h(x, -1, 0, 1), 1, 2, 1).abs())
-                           .flatten(2)
-                           .flatten(0, 1);  // [N * 3, P]
+  const at::Tensor m = immerkaer_response(x).flatten(2).flatten(0, 1);
+  const at::Tensor g = sobel_magnitude(x).flatten(2).flatten(0, 1);  // [N * 3, P]
   const at::Tensor median = std::get<0>(g.kthvalue((g.size(1) + 1) / 2, 1, true));  // lower median, as at::median
   const at::Tensor flat = (g <= median).to(at::kFloat);
   const at::Tensor sigma = std::sqrt(kPi / 2.0) / 6.0 * (m * flat).sum(1) / flat.sum(1).clamp_min(1.0);
   return sigma.view({n, 3}).mean(1).to(at::kDouble);
+}
+
+double midtone_noise_sigma(const at::Tensor& images) {
+  if (images.size(2) < 8 || images.size(3) < 8) return -1.0;
+  const at::Tensor x = images.to(at::kCPU, at::kFloat).contiguous() * 255.0;
+  const at::Tensor m = immerkaer_response(x).contiguous();
+  const at::Tensor g = sobel_magnitude(x).contiguous();
+  const at::Tensor mean = (along_h(along_w(x, 1, 1, 1), 1, 1, 1) * (1.0 / (9.0 * 255.0))).contiguous();
+  // Brightness bands of 0.1 from 0.3 to 0.7: within a band the signal-dependent part of the
+  // noise is nearly constant, and the flattest half of each band's pixels (by gradient) is
+  // judged, so a band of texture does not drown a band of sky. One pass sorts the pixels into
+  // their bands (a loop: masked selections per band cost 4x as much here).
+  constexpr int kFirstBand = 3, kBands = 4;
+  std::array<std::vector<std::pair<float, float>>, kBands> bands;  // (gradient, Immerkaer response)
+  const float *pm = m.data_ptr<float>(), *pg = g.data_ptr<float>(), *pmean = mean.data_ptr<float>();
+  for (std::int64_t i = 0, n = m.numel(); i < n; ++i) {
+    const int band = static_cast<int>(pmean[i] * 10.0f) - kFirstBand;
+    if (band >= 0 && band < kBands) bands[band].emplace_back(pg[i], pm[i]);
+  }
+  double variance_sum = 0, count = 0;
+  for (auto& band : bands) {
+    const auto n = static_cast<std::int64_t>(band.size());
+    if (n < kMinPixelsPerBand) continue;
+    // The lower median of the gradients, then the mean response of the pixels at or below it.
+    const auto median = band.begin() + (n + 1) / 2 - 1;
+    std::nth_element(band.begin(), median, band.end());
+    const float cut = median->first;
+    double sum = 0;
+    std::int64_t flat = 0;
+    for (const auto& [gradient, response] : band)
+      if (gradient <= cut) sum += response, ++flat;
+    const double sigma = std::sqrt(kPi / 2.0) / 6.0 * sum / static_cast<double>(flat);
+    variance_sum += sigma * sigma * static_cast<double>(n);
+    count += static_cast<double>(n);
+  }
+  return count > 0 ? std::sqrt(variance_sum / count) : -1.0;
 }
 
 at::Tensor gradient_energy_ratio(const at::Tensor& images) {

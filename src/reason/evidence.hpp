@@ -6,7 +6,8 @@
 //           of the quantiser step; the largest periodic step, against the IJG table, gives the
 //           quality (median over five low-frequency positions). Needs the origin on the 8x8 grid.
 //   noise   Immerkaer (1996) fast noise variance, restricted to the flattest 50% of pixels (edge
-//           exclusion in the spirit of Tai & Yang 2008), per channel, on the 0-255 scale
+//           exclusion in the spirit of Tai & Yang 2008), per channel, on the 0-255 scale; and the
+//           same from the mid-tones only (the sigma at mid-grey, for the reported factor)
 //   blur    the L2 gradient energy kept after a known extra Gaussian blur of sigma 1 px: for an
 //           edge blurred by sigma_b, E(blurred) / E = sigma_b / sqrt(sigma_b^2 + 1)
 //   haze    dark channel prior (He et al. 2009): median of 1 - 0.95 dark(I / A)
@@ -32,6 +33,13 @@ struct JpegTrace {
 };
 JpegTrace jpeg_trace(const at::Tensor& images);
 at::Tensor noise_sigma(const at::Tensor& images);          // [N], 0-255 scale
+// The noise sigma at mid-grey (0-255 scale), which is how the engine and rirf's severity scale
+// define it (half of a sensor's noise grows with the signal): Immerkaer's estimate from the
+// flattest half of the pixels whose 3x3 mean lies in 0.3-0.7, pooled over all of `images` (the
+// tiles of one picture). -1 when fewer than kMinPixelsPerBand pixels lie in every band (a dark
+// or a bright picture). It reads white noise; a camera's correlated noise reads far lower.
+constexpr std::int64_t kMinPixelsPerBand = 256;
+double midtone_noise_sigma(const at::Tensor& images);
 at::Tensor gradient_energy_ratio(const at::Tensor& images);  // [N], 0-0.995 (0 for a flat image)
 at::Tensor haze_density(const at::Tensor& images);         // [N], 0-0.95
 // 99th percentile of the gradient magnitude after / before a Gaussian blur of extra_sigma px:

@@ -4,6 +4,7 @@
 
 #include "reason/diagnet_model.hpp"
 #include "reason/diagnet_weights.hpp"
+#include "reason/measured_noise.hpp"
 #include "rirf/reasoner.hpp"
 #include "restore/restorer_model.hpp"
 #include "rirf/metrics.hpp"
@@ -127,16 +128,22 @@ Pairs make_validation(const PhotoPool& pool, std::int64_t crop) {
 at::Tensor predicted_conditions(DiagNetImpl& reasoner, const Pairs& pairs) {
   torch::NoGradGuard no_grad;
   at::Tensor out;
+  std::vector<at::Tensor> tiles;  // what each sample was diagnosed on, as at inference
   if (pairs.views.empty()) {
     out = reasoner.forward(pairs.degraded);
+    for (std::int64_t i = 0; i < out.size(0); ++i) tiles.push_back(pairs.degraded.slice(0, i, i + 1));
   } else {
     std::vector<at::Tensor> rows;
-    for (const auto& view : pairs.views) rows.push_back(whole_image_outputs(reasoner, view));
+    for (const auto& view : pairs.views) {
+      tiles.push_back(diagnosis_crops(view));
+      rows.push_back(tile_outputs(reasoner, tiles.back()));
+    }
     out = torch::stack(rows);
   }
   at::Tensor c = torch::empty({out.size(0), kConditionSize});
   for (std::int64_t i = 0; i < out.size(0); ++i) {
     Diagnosis diagnosis = decode_outputs(out[i]);
+    refine_noise_sigma(diagnosis, tiles[i]);
     if (i < static_cast<std::int64_t>(pairs.false_calls.size()) && pairs.false_calls[i]) {
       // The network's own factors (blur kind, airlight) stay: they are what a false call carries.
       Finding& f = diagnosis.finding(pairs.false_calls[i]->type);
