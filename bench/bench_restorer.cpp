@@ -2,7 +2,7 @@
 //   bench_restorer --val DIR [--val DIR ...] [--weights W] [--blind W] [--reasoner W]
 //                  [--external NAME=DIR ...] [--suites a,b] [--limit N]
 //                  [--speed-mp 1] [--memory-mp 24] [--repeats 5] [--threads N] [--rl W] [--oracle 1]
-//                  [--deconvolve 0]
+//                  [--deconvolve 0] [--ensemble N]
 // Quality: every validation image (centre-cropped to a multiple of 16) through each fixed-seed
 // suite (rirf synth --list-suites), 8-bit quantised; PSNR/SSIM (RGB, data range 1, skimage
 // defaults) of the degraded input, of each --external method's outputs (read from
@@ -11,7 +11,8 @@
 // DiagNet first, as `rirf restore` does). Plus the clean row: clean input, PSNR against itself.
 // --oracle 1 adds the conditioned restorer given the true diagnosis (the suite's plan): the gap
 // between it and the DiagNet column is what the reasoner's errors cost. --deconvolve 0 runs the
-// conditioned network alone, without the deconvolution of a diagnosed blur after it.
+// conditioned network alone, without the deconvolution of a diagnosed blur after it. --ensemble N
+// restores each tile N times flipped and transposed (both networks; RestoreOptions::ensemble).
 // Speed: diagnose + restore one photo resized to --speed-mp megapixels, median of --repeats.
 // --write-inputs DIR only writes the degraded inputs as DIR/<suite>/<set>/<stem>.png.
 // --rl W: instead of the quality table, supervised (--weights) against supervised + RL (W), same
@@ -87,6 +88,7 @@ struct Args {
   std::string write_inputs;
   bool oracle = false;
   bool deconvolve = true;  // --deconvolve 0: the conditioned network alone (no deconvolution after it)
+  int ensemble = 1;        // --ensemble N: geometric self-ensemble of N views (RestoreOptions::ensemble)
   std::size_t limit = 0;
   double speed_mp = 1.0, memory_mp = 0;
   int repeats = 5;
@@ -96,6 +98,7 @@ struct Args {
 rirf::RestoreOptions restore_options(const Args& a) {
   rirf::RestoreOptions options;
   options.deconvolve = a.deconvolve;
+  options.ensemble = a.ensemble;
   return options;
 }
 
@@ -328,6 +331,7 @@ int main(int argc, char** argv) {
     else if (flag == "--rl") a.rl = value;
     else if (flag == "--oracle") a.oracle = value != "0";
     else if (flag == "--deconvolve") a.deconvolve = value != "0";
+    else if (flag == "--ensemble") a.ensemble = std::atoi(value.c_str());
     else if (flag == "--reasoner") a.reasoner = value;
     else if (flag == "--external") a.external.push_back(value);
     else if (flag == "--write-inputs") a.write_inputs = value;

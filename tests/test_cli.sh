@@ -150,6 +150,8 @@ grep -q '"after"' "$WORK/out/r.jsonl" || fail "restore --diagnosis-out has no af
   || fail "restore --backend classical --only"
 "$RIRF" restore "$IMG" -o "$WORK/out/d.png" --reasoner "$W" --weights "$R" --deconvolve 0 >/dev/null \
   || fail "restore --deconvolve 0"
+"$RIRF" restore "$IMG" -o "$WORK/out/e.png" --reasoner "$W" --weights "$R" --ensemble 4 >/dev/null \
+  || fail "restore --ensemble 4"
 
 # --- bad input: one error line, non-zero exit, no output ------------------------------------------
 O="$WORK/out/x.png"
@@ -219,6 +221,7 @@ expect_error "restore text as image" "$R_OUT" -- "$RIRF" restore "$WORK/text.png
 expect_error "restore bad weights file" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$WORK/text.safetensors"
 expect_error "restore reasoner weights as restorer" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$W"
 expect_error "restore --deconvolve not a boolean" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --deconvolve maybe
+expect_error "restore --ensemble 3" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --ensemble 3
 expect_error "restore missing weights" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$WORK/nope.safetensors"
 expect_error "restore strength 2" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --strength 2
 expect_error "restore only unknown type" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --only fog

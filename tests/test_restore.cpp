@@ -442,6 +442,40 @@ TEST(Restorer, StrengthZeroKeepsTheInputAndOptionsAreChecked) {
   bad = {};
   bad.overlap = 400;
   test::expect_error_containing([&] { restorer->restore(x, Diagnosis{}, bad); }, "--overlap");
+  for (int views : {0, 3, 16}) {
+    bad = {};
+    bad.ensemble = views;
+    test::expect_error_containing([&] { restorer->restore(x, noisy, bad); }, "--ensemble");
+  }
+  std::filesystem::remove(path);
+}
+
+TEST(Restorer, SelfEnsembleAveragesTheFlippedAndTransposedViews) {
+  // With all eight views the result is equivariant: a mirrored or transposed input comes back as
+  // the mirrored or transposed restoration (the network alone is not).
+  const std::string path = test::temp_path("restore", "e.safetensors");
+  RestorerNet net = busy_net(true);
+  save_restorer_net(net, path, {});
+  const auto restorer = load_restorer(path);
+  const at::Tensor x = test_scene(64, 64);
+  Diagnosis noisy;
+  Finding& noise = noisy.finding(DegradationType::noise);
+  noise.present = true, noise.confidence = 0.9, noise.severity = 40;
+  const auto max_difference = [](const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); };
+  const at::Tensor single = restorer->restore(x, noisy, {});
+  EXPECT_GT(max_difference(restorer->restore(x.flip({3}), noisy, {}).flip({3}), single), 1e-4);
+  RestoreOptions eight;
+  eight.ensemble = 8;
+  const at::Tensor ensembled = restorer->restore(x, noisy, eight);
+  EXPECT_GT(max_difference(ensembled, single), 1e-4);
+  EXPECT_LT(max_difference(restorer->restore(x.flip({3}), noisy, eight).flip({3}), ensembled), 1e-5);
+  EXPECT_LT(max_difference(restorer->restore(x.flip({2}), noisy, eight).flip({2}), ensembled), 1e-5);
+  EXPECT_LT(max_difference(restorer->restore(x.transpose(2, 3), noisy, eight).transpose(2, 3), ensembled), 1e-5);
+  // Two views: only left-right mirroring.
+  RestoreOptions two;
+  two.ensemble = 2;
+  const at::Tensor mirrored_pair = restorer->restore(x, noisy, two);
+  EXPECT_LT(max_difference(restorer->restore(x.flip({3}), noisy, two).flip({3}), mirrored_pair), 1e-5);
   std::filesystem::remove(path);
 }
 

@@ -24,6 +24,10 @@ struct RestoreOptions {
   // A diagnosed blur is sharpened after the network by deconvolution with the diagnosed kernel
   // (the network alone leaves blur as it is); false: the network alone.
   bool deconvolve = true;
+  // Geometric self-ensemble: each tile is restored this many times, flipped (left-right, then
+  // up-down) and transposed, and the results are averaged back. 1, 2, 4 or 8; the time grows
+  // with it (docs/restorer.md, "Self-ensemble").
+  int ensemble = 1;
 
   void validate() const;  // throws Error naming the bad field and value
 };
