@@ -24,9 +24,10 @@ struct RestoreOptions {
   // A diagnosed blur is sharpened after the network by deconvolution with the diagnosed kernel
   // (the network alone leaves blur as it is); false: the network alone.
   bool deconvolve = true;
-  // Geometric self-ensemble: each tile is restored this many times, flipped (left-right, then
-  // up-down) and transposed, and the results are averaged back. 1, 2, 4 or 8; the time grows
-  // with it (docs/restorer.md, "Self-ensemble").
+  // Self-ensemble: each tile is restored up to this many times, mirrored left-right (2) and also
+  // flipped upside down (4), and the results are averaged back; the time grows with it. 1, 2 or
+  // 4. Haze to undo caps it at 2: upside down, a scene's haze runs the wrong way (its depth grows
+  // towards the top) and the network dehazes it worse (docs/restorer.md, "Self-ensemble").
   int ensemble = 1;
 
   void validate() const;  // throws Error naming the bad field and value

@@ -20,24 +20,19 @@ void RestoreOptions::validate() const {
   check(overlap >= 0 && overlap <= tile / 2,
         "restore: --overlap must be in [0, tile / 2], got " + std::to_string(overlap));
   check(strength >= 0 && strength <= 1, "restore: --strength must be in [0, 1], got " + std::to_string(strength));
-  check(ensemble == 1 || ensemble == 2 || ensemble == 4 || ensemble == 8,
-        "restore: --ensemble must be 1, 2, 4 or 8, got " + std::to_string(ensemble));
+  check(ensemble == 1 || ensemble == 2 || ensemble == 4,
+        "restore: --ensemble must be 1, 2 or 4, got " + std::to_string(ensemble));
 }
 
 namespace {
 
-// View k of the self-ensemble (bit 0: mirror left-right, bit 1: up-down, bit 2: transpose); the
-// first 2, 4 or 8 views are each closed under composition, so the average is equivariant.
+// View k of the self-ensemble (bit 0: mirrored left-right, bit 1: upside down); the first 2 and
+// the first 4 views are each closed under composition, so their average is equivariant.
+// Transposed views were measured too and cost the derain suite 3 dB: rain falls, and the
+// network learnt streaks that do (docs/restorer.md, "Self-ensemble").
 at::Tensor ensemble_view(at::Tensor x, int k) {
   if (k & 1) x = x.flip({3});
   if (k & 2) x = x.flip({2});
-  if (k & 4) x = x.transpose(2, 3);
-  return x;
-}
-at::Tensor undo_ensemble_view(at::Tensor x, int k) {
-  if (k & 4) x = x.transpose(2, 3);
-  if (k & 2) x = x.flip({2});
-  if (k & 1) x = x.flip({3});
   return x;
 }
 
@@ -62,14 +57,16 @@ class NetRestorer : public Restorer {
     const Diagnosis request = restoration_request(diagnosis, keep);  // may un-keep noise
     Condition values = condition_from_diagnosis(request, keep);
     const at::Tensor condition = torch::from_blob(values.data(), {1, kConditionSize}, torch::kFloat).clone();
+    const bool undo_haze = request.finding(DegradationType::haze).present && !keep[static_cast<int>(DegradationType::haze)];
+    const int views = undo_haze ? std::min(options.ensemble, 2) : options.ensemble;
     const auto run = [&](const at::Tensor& tile) {
       at::Tensor sum;
-      for (int k = 0; k < options.ensemble; ++k) {
+      for (int k = 0; k < views; ++k) {
         const at::Tensor view = ensemble_view(tile, k).contiguous(at::MemoryFormat::ChannelsLast);
-        const at::Tensor restored = undo_ensemble_view(net_->forward(view, condition), k);
+        const at::Tensor restored = ensemble_view(net_->forward(view, condition), k);  // each view is its own inverse
         sum = k == 0 ? restored.contiguous() : sum.add_(restored);
       }
-      return options.ensemble == 1 ? sum : sum.div_(options.ensemble);
+      return views == 1 ? sum : sum.div_(views);
     };
     at::Tensor out = run_tiled(x, options.tile, options.overlap, std::int64_t{1} << net_->options().levels(), run, progress);
     // Blur last: the network has removed the noise a deconvolution would amplify. The blind twin
