@@ -61,10 +61,6 @@ at::Tensor tile_outputs(DiagNetImpl& net, const at::Tensor& tiles) {
   return net.forward(tiles).mean(0);
 }
 
-at::Tensor whole_image_outputs(DiagNetImpl& net, const at::Tensor& image) {
-  return tile_outputs(net, diagnosis_crops(image));
-}
-
 Diagnosis decode_outputs(const at::Tensor& out) {
   // out: [kDiagNetOutputs]
   const at::Tensor presence = torch::sigmoid(out.slice(0, kPresenceOffset, kPresenceOffset + 6));

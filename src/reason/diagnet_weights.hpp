@@ -19,12 +19,10 @@ std::vector<std::string> init_diagnet_weights(DiagNet& net, const std::string& p
 void save_diagnet_weights(DiagNet& net, const std::string& path, const std::map<std::string, std::string>& metadata);
 // out: [kDiagNetOutputs] for one image. Scene, size and reasoning are left to the caller.
 Diagnosis decode_outputs(const at::Tensor& out);
-// DiagNet's outputs for a whole image as the reasoner computes them: the network's outputs (logits)
-// on each of its diagnosis tiles (diagnosis_tiles), averaged. image: [1, 3, H, W] in [0, 1];
-// returns [kDiagNetOutputs]. No gradient; the caller sets eval mode.
-at::Tensor whole_image_outputs(DiagNetImpl& net, const at::Tensor& image);
-// Its two halves: the diagnosis tiles of an image, stacked ([T, 3, h, w], channels-last), and the
-// network's outputs on them, averaged.
+// DiagNet's outputs for a whole image as the reasoner computes them, in two steps (the tiles are
+// also measured, measured_noise.hpp): the image's diagnosis tiles (diagnosis_tiles) stacked,
+// [T, 3, h, w] channels-last, from image [1, 3, H, W] in [0, 1]; then the network's outputs
+// (logits) on them, averaged: [kDiagNetOutputs]. No gradient; the caller sets eval mode.
 at::Tensor diagnosis_crops(const at::Tensor& image);
 at::Tensor tile_outputs(DiagNetImpl& net, const at::Tensor& tiles);
 
