@@ -45,6 +45,24 @@ RestorerNet busy_net(bool conditioned, int width = 8) {
   return net;
 }
 
+// busy_net as `rirf restore` loads it: saved and read back through load_restorer.
+std::unique_ptr<Restorer> busy_restorer(bool conditioned = true) {
+  const std::string path = test::temp_path("restore", "busy.safetensors");
+  RestorerNet net = busy_net(conditioned);
+  save_restorer_net(net, path, {});
+  auto restorer = load_restorer(path);
+  std::filesystem::remove(path);
+  return restorer;
+}
+
+// Noise present with confidence 0.9 and severity 40, nothing else.
+Diagnosis noisy_diagnosis() {
+  Diagnosis d;
+  Finding& noise = d.finding(DegradationType::noise);
+  noise.present = true, noise.confidence = 0.9, noise.severity = 40;
+  return d;
+}
+
 at::Tensor random_condition(std::int64_t n) { return torch::rand({n, kConditionSize}); }
 
 TEST(RestorerNet, AnyOddSizeComesBackTheSameSize) {
@@ -135,9 +153,7 @@ TEST(Tiling, EqualsOnePassAwayFromSeams) {
 }
 
 TEST(Condition, CarriesProbabilitySeverityKeepAndFactors) {
-  Diagnosis d;
-  Finding& noise = d.finding(DegradationType::noise);
-  noise.present = true, noise.confidence = 0.9, noise.severity = 40;
+  Diagnosis d = noisy_diagnosis();
   Finding& blur = d.finding(DegradationType::blur);
   blur.present = true, blur.confidence = 0.8, blur.severity = 20, blur.factors = {{"kind", "motion"}};
   Finding& haze = d.finding(DegradationType::haze);
@@ -306,10 +322,7 @@ TEST(RestorationLoss, FrequencyTermCostsSpreadErrorsMoreAndIsInDecibels) {
 }
 
 TEST(Restorer, NothingFoundOrNothingToUndoReturnsTheInputExactly) {
-  const std::string path = test::temp_path("restore", "n.safetensors");
-  RestorerNet conditioned = busy_net(true), blind = busy_net(false);
-  save_restorer_net(conditioned, path, {});
-  const auto restorer = load_restorer(path);
+  const auto restorer = busy_restorer(), blind = busy_restorer(false);
   const at::Tensor x = torch::rand({1, 3, 24, 20});
   EXPECT_TRUE(torch::equal(restorer->restore(x, Diagnosis{}, {}), x));
   Diagnosis noisy;
@@ -320,17 +333,12 @@ TEST(Restorer, NothingFoundOrNothingToUndoReturnsTheInputExactly) {
   EXPECT_TRUE(torch::equal(restorer->restore(x, noisy, only_blur), x));
   EXPECT_FALSE(torch::equal(restorer->restore(x, noisy, {}), x));
   // The blind twin cannot know: it always runs.
-  save_restorer_net(blind, path, {});
-  EXPECT_FALSE(torch::equal(load_restorer(path)->restore(x, Diagnosis{}, {}), x));
-  std::filesystem::remove(path);
+  EXPECT_FALSE(torch::equal(blind->restore(x, Diagnosis{}, {}), x));
 }
 
 // The restorer clamps each tile rather than copying the whole image first.
 TEST(Restorer, OutOfRangePixelsRestoreAsTheClampedImageAndTheInputIsUntouched) {
-  const std::string path = test::temp_path("restore", "c.safetensors");
-  RestorerNet net = busy_net(true);
-  save_restorer_net(net, path, {});
-  const auto restorer = load_restorer(path);
+  const auto restorer = busy_restorer();
   torch::manual_seed(4);
   const at::Tensor wild = torch::randn({1, 3, 90, 150}) * 0.6 + 0.5, kept = wild.clone();
   Diagnosis noisy;
@@ -344,7 +352,6 @@ TEST(Restorer, OutOfRangePixelsRestoreAsTheClampedImageAndTheInputIsUntouched) {
     EXPECT_TRUE(torch::equal(wild, kept));
   }
   EXPECT_TRUE(torch::equal(restorer->restore(wild, Diagnosis{}, {}), wild.clamp(0, 1)));
-  std::filesystem::remove(path);
 }
 
 // Edges and texture at several scales, in [0, 1].
@@ -392,10 +399,7 @@ TEST(Deconvolution, KernelOnlyForAPresentBlurOfAPixelOrMore) {
 }
 
 TEST(Restorer, ADiagnosedBlurIsDeconvolvedUnlessKeptOrSwitchedOff) {
-  const std::string path = test::temp_path("restore", "d.safetensors");
-  RestorerNet net = busy_net(true);
-  save_restorer_net(net, path, {});
-  const auto restorer = load_restorer(path);
+  const auto restorer = busy_restorer();
   const at::Tensor x = test_scene(70, 90);
   Diagnosis blurred;
   blurred.finding(DegradationType::blur) = blur_finding(5.0, "gaussian");
@@ -410,23 +414,17 @@ TEST(Restorer, ADiagnosedBlurIsDeconvolvedUnlessKeptOrSwitchedOff) {
   network_alone.only = keep_blur.only;
   EXPECT_TRUE(torch::equal(restorer->restore(x, blurred_and_noisy, keep_blur),
                            restorer->restore(x, blurred_and_noisy, network_alone)));
-  std::filesystem::remove(path);
 }
 
 TEST(Restorer, StrengthZeroKeepsTheInputAndOptionsAreChecked) {
-  RestorerNet net = busy_net(true);
-  const std::string path = test::temp_path("restore", "s.safetensors");
-  save_restorer_net(net, path, {});
-  const auto restorer = load_restorer(path);
+  const auto restorer = busy_restorer();
   EXPECT_TRUE(restorer->conditioned());
   EXPECT_GT(restorer->macs_per_pixel(), 0);
   const at::Tensor x = torch::rand({1, 3, 21, 30});
   RestoreOptions keep_all;
   keep_all.strength = 0;
   EXPECT_LT((restorer->restore(x, Diagnosis{}, keep_all) - x).abs().max().item<double>(), 1e-6);
-  Diagnosis noisy;
-  Finding& noise = noisy.finding(DegradationType::noise);
-  noise.present = true, noise.confidence = 0.9, noise.severity = 40;
+  const Diagnosis noisy = noisy_diagnosis();
   const at::Tensor full = restorer->restore(x, noisy, {});
   EXPECT_EQ(full.sizes(), x.sizes());
   EXPECT_GT((full - x).abs().max().item<double>(), 1e-3);
@@ -447,21 +445,15 @@ TEST(Restorer, StrengthZeroKeepsTheInputAndOptionsAreChecked) {
     bad.ensemble = views;
     test::expect_error_containing([&] { restorer->restore(x, noisy, bad); }, "--ensemble");
   }
-  std::filesystem::remove(path);
 }
 
 TEST(Restorer, SelfEnsembleAveragesTheMirroredAndFlippedViews) {
   // With four views the result is equivariant: a mirrored or upside-down input comes back as the
   // mirrored or upside-down restoration (the network alone is not). Haze caps it at two views
   // (mirrored left-right only).
-  const std::string path = test::temp_path("restore", "e.safetensors");
-  RestorerNet net = busy_net(true);
-  save_restorer_net(net, path, {});
-  const auto restorer = load_restorer(path);
+  const auto restorer = busy_restorer();
   const at::Tensor x = test_scene(64, 64);
-  Diagnosis noisy;
-  Finding& noise = noisy.finding(DegradationType::noise);
-  noise.present = true, noise.confidence = 0.9, noise.severity = 40;
+  const Diagnosis noisy = noisy_diagnosis();
   const auto max_difference = [](const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); };
   const at::Tensor single = restorer->restore(x, noisy, {});
   EXPECT_GT(max_difference(restorer->restore(x.flip({3}), noisy, {}).flip({3}), single), 1e-4);
@@ -482,7 +474,6 @@ TEST(Restorer, SelfEnsembleAveragesTheMirroredAndFlippedViews) {
   RestoreOptions keep_haze = four;
   keep_haze.only = {DegradationType::noise};
   EXPECT_FALSE(torch::equal(restorer->restore(x, hazy, keep_haze), restorer->restore(x, hazy, two)));
-  std::filesystem::remove(path);
 }
 
 TEST(Validation, ConditionsComeFromTheReasonerAndCleanCallsStayUnchanged) {
