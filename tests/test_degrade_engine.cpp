@@ -161,6 +161,24 @@ TEST(Engine, FftAndDirectConvolutionAgree) {
   EXPECT_LT((fft - direct).abs().max().item<float>(), 1e-5);
 }
 
+TEST(Engine, GaussianBlurMatchesTheSeparableConvolution) {
+  // The CPU blur runs as loops over rows; libtorch's convolution with replicated borders is the
+  // reference. Narrow planes (narrower than the kernel) and a channels-last batch included.
+  for (const auto& sizes : std::vector<std::vector<std::int64_t>>{{2, 3, 19, 23}, {1, 1, 5, 3}, {1, 2, 1, 1}}) {
+    for (double sigma : {0.4, 1.0, 2.0}) {
+      const at::Tensor x = at::rand(sizes);
+      const at::Tensor taps = rirf::detail::gaussian_taps(sigma);
+      const std::int64_t r = taps.size(0) / 2, planes = sizes[0] * sizes[1];
+      at::Tensor ref = x.reshape({planes, 1, sizes[2], sizes[3]});
+      ref = at::conv2d(at::replication_pad2d(ref, {0, 0, r, r}), taps.view({1, 1, -1, 1}));
+      ref = at::conv2d(at::replication_pad2d(ref, {r, r, 0, 0}), taps.view({1, 1, 1, -1})).reshape(sizes);
+      EXPECT_LT((rirf::detail::gaussian_blur(x, sigma) - ref).abs().max().item<float>(), 1e-6) << sigma;
+      const at::Tensor last = x.contiguous(at::MemoryFormat::ChannelsLast);
+      EXPECT_LT((rirf::detail::gaussian_blur(last, sigma) - ref).abs().max().item<float>(), 1e-6) << sigma;
+    }
+  }
+}
+
 TEST(Engine, RainBrightensAndNeverDarkens) {
   const at::Tensor x = scene(96, 96);
   const at::Tensor y = rirf::apply(x, one(DegradationType::rain, 60));

@@ -6,6 +6,7 @@
 #include "reason/evidence.hpp"
 #include "reason/measured_noise.hpp"
 #include "rirf/degrade.hpp"
+#include "rirf/error.hpp"
 #include "rirf/image_io.hpp"
 
 namespace {
@@ -77,6 +78,21 @@ TEST(MeasuredNoise, ReplacesTheNetworksSigmaOnlyWhereTheyAgreeAndNoiseIsAlone) {
   d.finding(DegradationType::noise).present = false;
   rirf::adopt_measured_noise_sigma(d, 21);
   EXPECT_DOUBLE_EQ(d.finding(DegradationType::noise).factors["sigma"].get<double>(), 20);
+}
+
+TEST(Evidence, BuildingBlocksMatchTheLibtorchOpsExactly) {
+  // Rows with ties, zeros and negative values, and a tiny row.
+  const at::Tensor rows = at::cat({(at::randn({4, 1001}) * 3.0).round(), at::randn({4, 1001}).clamp_min(0.0)}, 0);
+  for (std::int64_t k : {std::int64_t{1}, std::int64_t{2}, std::int64_t{501}, std::int64_t{990}, std::int64_t{1001}})
+    EXPECT_TRUE(at::equal(ev::kth_smallest(rows, k), std::get<0>(rows.kthvalue(k, 1)))) << k;
+  EXPECT_TRUE(at::equal(ev::kth_smallest(at::full({2, 1}, -0.5), 1), at::full({2}, -0.5)));
+  EXPECT_THROW(ev::kth_smallest(rows, 0), rirf::Error);
+  EXPECT_THROW(ev::kth_smallest(rows, 1002), rirf::Error);
+  for (const auto& sizes : std::vector<std::vector<std::int64_t>>{{2, 1, 37, 29}, {1, 3, 5, 40}, {1, 1, 1, 1}}) {
+    const at::Tensor x = at::rand(sizes);
+    const at::Tensor ref = -at::max_pool2d(at::max_pool2d(-x, {15, 1}, {1, 1}, {7, 0}), {1, 15}, {1, 1}, {0, 7});
+    EXPECT_TRUE(at::equal(ev::patch_minimum(x), ref));
+  }
 }
 
 TEST(Evidence, HazeAndBlurGrowWithTheirDegradation) {

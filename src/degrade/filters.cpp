@@ -1,7 +1,10 @@
 // Filters shared by the degradations: convolution, Gaussian blur, sRGB transfer functions.
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "degrade/ops.hpp"
 
@@ -46,9 +49,55 @@ at::Tensor gaussian_taps(double sigma) {
   return taps / taps.sum();
 }
 
+namespace {
+
+// The separable blur as two loops over rows, replicated borders, on the CPU: a 1-channel conv2d
+// with a 7-tap kernel ran at about a tenth of the speed (2026-11-30: [9, 1, 256, 256], sigma 1,
+// 6.6 -> 0.5 ms, 2 threads).
+at::Tensor blur_on_cpu(const at::Tensor& images, const at::Tensor& taps_tensor) {
+  const at::Tensor in = images.contiguous();
+  const std::int64_t h = in.size(2), w = in.size(3), planes = in.numel() / std::max<std::int64_t>(1, h * w);
+  const std::vector<float> taps(taps_tensor.data_ptr<float>(), taps_tensor.data_ptr<float>() + taps_tensor.numel());
+  const std::int64_t r = static_cast<std::int64_t>(taps.size()) / 2;
+  at::Tensor across = at::empty_like(in), out = at::empty_like(in);
+  const float* src = in.data_ptr<float>();
+  float *mid = across.data_ptr<float>(), *dst = out.data_ptr<float>();
+  // Along each row, from a copy of the row with its ends repeated r times.
+  at::parallel_for(0, planes * h, 16, [&](std::int64_t begin, std::int64_t end) {
+    std::vector<float> padded(w + 2 * r);
+    for (std::int64_t row = begin; row < end; ++row) {
+      const float* x = src + row * w;
+      std::fill(padded.begin(), padded.begin() + r, x[0]);
+      std::copy(x, x + w, padded.begin() + r);
+      std::fill(padded.begin() + r + w, padded.end(), x[w - 1]);
+      float* y = mid + row * w;
+      std::fill(y, y + w, 0.0f);
+      for (std::size_t k = 0; k < taps.size(); ++k)
+        for (std::int64_t i = 0; i < w; ++i) y[i] += taps[k] * padded[i + k];
+    }
+  });
+  // Down each column: row i of the result sums rows i - r .. i + r, clamped to the plane.
+  at::parallel_for(0, planes * h, 16, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t row = begin; row < end; ++row) {
+      const std::int64_t plane = row / h, i = row % h;
+      float* y = dst + row * w;
+      std::fill(y, y + w, 0.0f);
+      for (std::size_t k = 0; k < taps.size(); ++k) {
+        const std::int64_t source = std::clamp<std::int64_t>(i + static_cast<std::int64_t>(k) - r, 0, h - 1);
+        const float* x = mid + (plane * h + source) * w;
+        for (std::int64_t j = 0; j < w; ++j) y[j] += taps[k] * x[j];
+      }
+    }
+  });
+  return out;
+}
+
+}  // namespace
+
 at::Tensor gaussian_blur(const at::Tensor& images, double sigma) {
-  if (sigma <= 0) return images.clone();
+  if (sigma <= 0 || images.numel() == 0) return images.clone();
   const auto n = images.size(0), c = images.size(1), h = images.size(2), w = images.size(3);
+  if (images.device().is_cpu() && images.scalar_type() == at::kFloat) return blur_on_cpu(images, gaussian_taps(sigma));
   const at::Tensor taps = gaussian_taps(sigma).to(images.options());
   const auto r = taps.size(0) / 2;
   at::Tensor x = images.reshape({n * c, 1, h, w});

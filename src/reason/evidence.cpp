@@ -3,11 +3,16 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
+#include <string>
 #include <utility>
 #include <vector>
 
+#include <ATen/Parallel.h>
+
 #include "degrade/ops.hpp"
 #include "rirf/degradation.hpp"
+#include "rirf/error.hpp"
 
 namespace rirf::evidence {
 namespace {
@@ -20,6 +25,13 @@ const int kLumaTable[64] = {16, 11, 10, 16, 24,  40,  51,  61,  12, 12, 14, 19, 
                             18, 22, 37, 56, 68,  109, 103, 77,  24, 35, 55, 64, 81,  104, 113, 92,
                             49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99};
 
+// A float's bits as an unsigned integer in the same order as the floats.
+std::uint32_t order_key(float f) {
+  std::uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+}
+
 at::Tensor dct_matrix() {
   at::Tensor dct = at::empty({8, 8}, at::kDouble);
   auto a = dct.accessor<double, 2>();
@@ -29,23 +41,21 @@ at::Tensor dct_matrix() {
   return dct;
 }
 
-// The minimum over a 15x15 patch, as two 1-D passes (a min filter is separable).
-at::Tensor dark_patch(const at::Tensor& t) {
-  return -at::max_pool2d(at::max_pool2d(-t, {15, 1}, {1, 1}, {7, 0}), {1, 15}, {1, 1}, {0, 7});
-}
-
 // The q-th percentile of each row of [N, P], as kthvalue (lower interpolation).
 at::Tensor percentile(const at::Tensor& rows, double q) {
   const std::int64_t k = std::clamp<std::int64_t>(static_cast<std::int64_t>(rows.size(1) * q / 100.0), 1, rows.size(1));
-  return std::get<0>(rows.kthvalue(k, 1));
+  return kth_smallest(rows, k);
 }
+
+// The lower median of each row, as at::median.
+at::Tensor lower_median(const at::Tensor& rows) { return kth_smallest(rows, (rows.size(1) + 1) / 2); }
 
 // strongest(blurred luma) / strongest(luma), 0 where the image is flat; strongest maps
 // [N, 1, H, W] luma to its edge strength(s).
 template <typename Strongest>
-at::Tensor sharpness_ratio(const at::Tensor& y, double extra_sigma, const Strongest& strongest) {
+at::Tensor sharpness_ratio(const at::Tensor& y, const at::Tensor& blurred, const Strongest& strongest) {
   const at::Tensor g0 = strongest(y);
-  const at::Tensor r = (strongest(detail::gaussian_blur(y, extra_sigma)) / g0.clamp_min(1e-6)).clamp(0.0, 1.0);
+  const at::Tensor r = (strongest(blurred) / g0.clamp_min(1e-6)).clamp(0.0, 1.0);
   return at::where(g0 > 1e-6, r, at::zeros_like(r));
 }
 
@@ -65,6 +75,73 @@ at::Tensor sobel_magnitude(const at::Tensor& x) {
 }
 
 }  // namespace
+
+// The minimum over a 15x15 patch clipped to the image, as two 1-D passes (a min filter is
+// separable), in loops: max_pool2d took 10x as long here (2026-11-30: [9, 1, 128, 128],
+// 4.6 -> 0.4 ms).
+at::Tensor patch_minimum(const at::Tensor& t) {
+  constexpr std::int64_t r = 7;
+  const at::Tensor in = t.to(at::kFloat).contiguous();
+  const std::int64_t h = in.size(2), w = in.size(3), planes = in.size(0) * in.size(1);
+  at::Tensor down = at::empty_like(in), out = at::empty_like(in);
+  const float* src = in.data_ptr<float>();
+  float *mid = down.data_ptr<float>(), *dst = out.data_ptr<float>();
+  at::parallel_for(0, planes * h, 16, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t row = begin; row < end; ++row) {
+      const std::int64_t plane = row / h, i = row % h;
+      float* y = mid + row * w;
+      std::copy(src + row * w, src + (row + 1) * w, y);
+      for (std::int64_t k = std::max<std::int64_t>(0, i - r); k <= std::min(h - 1, i + r); ++k) {
+        const float* x = src + (plane * h + k) * w;
+        for (std::int64_t j = 0; j < w; ++j) y[j] = std::min(y[j], x[j]);
+      }
+    }
+  });
+  at::parallel_for(0, planes * h, 16, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t row = begin; row < end; ++row) {
+      const float* x = mid + row * w;
+      float* y = dst + row * w;
+      for (std::int64_t j = 0; j < w; ++j) {
+        float m = x[j];
+        for (std::int64_t k = std::max<std::int64_t>(0, j - r); k <= std::min(w - 1, j + r); ++k) m = std::min(m, x[k]);
+        y[j] = m;
+      }
+    }
+  });
+  return out;
+}
+
+// The k-th smallest value (1-based) of each row of [N, P] float: exactly kthvalue's value, by a
+// radix select (a histogram of the keys' 16 high bits, then nth_element within the one bucket
+// that holds it). Three times faster than kthvalue on the evidence's rows (2026-11-30:
+// 27 x 64516 gradient magnitudes 7.5 -> 2.5 ms, 2 threads).
+at::Tensor kth_smallest(const at::Tensor& rows, std::int64_t k) {
+  const at::Tensor r = rows.to(at::kFloat).contiguous();
+  const std::int64_t n = r.size(0), p = r.size(1);
+  check(k >= 1 && k <= p, "kth_smallest: k must be in [1, " + std::to_string(p) + "], got " + std::to_string(k));
+  at::Tensor out = at::empty({n}, r.options());
+  const float* src = r.data_ptr<float>();
+  float* dst = out.data_ptr<float>();
+  at::parallel_for(0, n, 1, [&](std::int64_t begin, std::int64_t end) {
+    std::vector<std::uint32_t> histogram(1 << 16);
+    std::vector<float> bucket;
+    for (std::int64_t i = begin; i < end; ++i) {
+      const float* row = src + i * p;
+      std::fill(histogram.begin(), histogram.end(), 0);
+      for (std::int64_t j = 0; j < p; ++j) ++histogram[order_key(row[j]) >> 16];
+      std::int64_t below = 0;
+      std::uint32_t b = 0;
+      while (below + histogram[b] < k) below += histogram[b++];
+      bucket.clear();
+      for (std::int64_t j = 0; j < p; ++j)
+        if ((order_key(row[j]) >> 16) == b) bucket.push_back(row[j]);
+      const auto kth = bucket.begin() + (k - below - 1);
+      std::nth_element(bucket.begin(), kth, bucket.end());
+      dst[i] = *kth;
+    }
+  });
+  return out;
+}
 
 JpegTrace jpeg_trace(const at::Tensor& images) {
   const std::int64_t n = images.size(0), h = images.size(2) / 8 * 8, w = images.size(3) / 8 * 8;
@@ -109,7 +186,7 @@ at::Tensor noise_sigma(const at::Tensor& images) {
   const at::Tensor x = images.to(at::kCPU, at::kFloat) * 255.0;
   const at::Tensor m = immerkaer_response(x).flatten(2).flatten(0, 1);
   const at::Tensor g = sobel_magnitude(x).flatten(2).flatten(0, 1);  // [N * 3, P]
-  const at::Tensor median = std::get<0>(g.kthvalue((g.size(1) + 1) / 2, 1, true));  // lower median, as at::median
+  const at::Tensor median = lower_median(g).unsqueeze(1);
   const at::Tensor flat = (g <= median).to(at::kFloat);
   const at::Tensor sigma = std::sqrt(kPi / 2.0) / 6.0 * (m * flat).sum(1) / flat.sum(1).clamp_min(1.0);
   return sigma.view({n, 3}).mean(1).to(at::kDouble);
@@ -151,46 +228,34 @@ double midtone_noise_sigma(const at::Tensor& images) {
   return count > 0 ? std::sqrt(variance_sum / count) : -1.0;
 }
 
-at::Tensor gradient_energy_ratio(const at::Tensor& images) {
-  const at::Tensor y = detail::luma(images.to(at::kCPU, at::kFloat));
+namespace {
+
+// The measures that read luma, from the luma y [N, 1, H, W] and its blur: the public functions
+// below make them, and evidence_vector makes each luma and blur once for all that read it.
+at::Tensor energy_ratio(const at::Tensor& y, const at::Tensor& blurred_1px) {
   const auto energy = [](const at::Tensor& t) {
     const at::Tensor dx = t.slice(3, 1) - t.slice(3, 0, -1), dy = t.slice(2, 1) - t.slice(2, 0, -1);
     return (dx.pow(2).mean({1, 2, 3}) + dy.pow(2).mean({1, 2, 3})).to(at::kDouble);
   };
   const at::Tensor e0 = energy(y);
-  const at::Tensor r = (energy(detail::gaussian_blur(y, 1.0)) / e0.clamp_min(1e-12)).clamp(0.0, 0.995);
+  const at::Tensor r = (energy(blurred_1px) / e0.clamp_min(1e-12)).clamp(0.0, 0.995);
   return at::where(e0 > 1e-12, r, at::zeros_like(r));
 }
 
-at::Tensor haze_density(const at::Tensor& images) {
-  const at::Tensor x = images.to(at::kCPU, at::kFloat).contiguous();
-  const std::int64_t n = x.size(0);
-  const at::Tensor dark = dark_patch(std::get<0>(x.min(1, true))).flatten(1);  // [N, P]
-  const std::int64_t top = std::max<std::int64_t>(1, dark.size(1) / 1000);
-  const at::Tensor brightest = std::get<1>(dark.topk(top, 1));  // [N, top]
-  const at::Tensor airlight =
-      x.flatten(2).gather(2, brightest.unsqueeze(1).expand({n, 3, top})).mean(2).view({n, 3, 1, 1}).clamp_min(0.05);
-  const at::Tensor normalised_dark = dark_patch(std::get<0>((x / airlight).min(1, true)));
-  const at::Tensor t = (1.0 - 0.95 * normalised_dark).clamp(0.05, 1.0).flatten(1);
-  return (1.0 - std::get<0>(at::median(t, 1))).clamp(0.0, 0.95).to(at::kDouble);
-}
-
-at::Tensor edge_sharpness_ratio(const at::Tensor& images, double extra_sigma) {
-  const at::Tensor y = detail::luma(images.to(at::kCPU, at::kFloat));
+at::Tensor edge_ratio(const at::Tensor& y, const at::Tensor& blurred) {
   if (y.size(2) < 3 || y.size(3) < 3) return at::zeros({y.size(0)}, at::kDouble);
-  return sharpness_ratio(y, extra_sigma, [](const at::Tensor& t) {
+  return sharpness_ratio(y, blurred, [](const at::Tensor& t) {
     const at::Tensor dx = t.slice(3, 1) - t.slice(3, 0, -1), dy = t.slice(2, 1) - t.slice(2, 0, -1);
     const at::Tensor magnitude = (dx.slice(2, 0, -1).pow(2) + dy.slice(3, 0, -1).pow(2)).sqrt();
     return percentile(magnitude.flatten(1), 99.0).to(at::kDouble);
   });
 }
 
-at::Tensor directional_sharpness_ratio(const at::Tensor& images, double extra_sigma) {
-  const at::Tensor y = detail::luma(images.to(at::kCPU, at::kFloat));
+at::Tensor directional_ratio(const at::Tensor& y, const at::Tensor& blurred) {
   const std::int64_t n = y.size(0);
   if (y.size(2) < 3 || y.size(3) < 3) return at::zeros({n, 2}, at::kDouble);
   // 99th percentile of |derivative| along 0, 45, 90 and 135 degrees: [N, 4].
-  const at::Tensor r = sharpness_ratio(y, extra_sigma, [n](const at::Tensor& t) {
+  const at::Tensor r = sharpness_ratio(y, blurred, [n](const at::Tensor& t) {
     const at::Tensor dx = (t.slice(3, 1) - t.slice(3, 0, -1)).slice(2, 0, -1);
     const at::Tensor dy = (t.slice(2, 1) - t.slice(2, 0, -1)).slice(3, 0, -1);
     const at::Tensor directions = at::stack({dx, (dx + dy) * M_SQRT1_2, dy, (dx - dy) * M_SQRT1_2}, 1).abs();
@@ -199,8 +264,7 @@ at::Tensor directional_sharpness_ratio(const at::Tensor& images, double extra_si
   return at::stack({std::get<0>(r.max(1)), std::get<0>(r.min(1))}, 1);
 }
 
-at::Tensor rain_coverage(const at::Tensor& images) {
-  const at::Tensor y = detail::luma(images.to(at::kCPU, at::kFloat));
+at::Tensor rain_from_luma(const at::Tensor& y) {
   const std::int64_t n = y.size(0), h = y.size(2), w = y.size(3);
   if (h < 8 || w < 8) return at::zeros({n}, at::kDouble);
   const at::Tensor mask = ((y - detail::gaussian_blur(y, 2.0)) > 0.04).to(at::kFloat).squeeze(1);  // [N, H, W]
@@ -219,13 +283,51 @@ at::Tensor rain_coverage(const at::Tensor& images) {
   return at::where(area >= 1e-4, coverage, at::zeros_like(coverage));
 }
 
+at::Tensor tone_from(const at::Tensor& x, const at::Tensor& y) {
+  const at::Tensor darkest = std::get<0>(x.min(1)).flatten(1), brightest = std::get<0>(x.max(1)).flatten(1);
+  const at::Tensor saturation = ((brightest - darkest) / brightest.clamp_min(1e-3)).mean(1);
+  const at::Tensor luma = y.flatten(1);
+  return at::stack({percentile(darkest, 2.0), percentile(luma, 50.0), percentile(luma, 97.0), saturation}, 1)
+      .to(at::kDouble);
+}
+
+at::Tensor luma_of(const at::Tensor& images) { return detail::luma(images.to(at::kCPU, at::kFloat)); }
+
+}  // namespace
+
+at::Tensor gradient_energy_ratio(const at::Tensor& images) {
+  const at::Tensor y = luma_of(images);
+  return energy_ratio(y, detail::gaussian_blur(y, 1.0));
+}
+
+at::Tensor haze_density(const at::Tensor& images) {
+  const at::Tensor x = images.to(at::kCPU, at::kFloat).contiguous();
+  const std::int64_t n = x.size(0);
+  const at::Tensor dark = patch_minimum(std::get<0>(x.min(1, true))).flatten(1);  // [N, P]
+  const std::int64_t top = std::max<std::int64_t>(1, dark.size(1) / 1000);
+  const at::Tensor brightest = std::get<1>(dark.topk(top, 1));  // [N, top]
+  const at::Tensor airlight =
+      x.flatten(2).gather(2, brightest.unsqueeze(1).expand({n, 3, top})).mean(2).view({n, 3, 1, 1}).clamp_min(0.05);
+  const at::Tensor normalised_dark = patch_minimum(std::get<0>((x / airlight).min(1, true)));
+  const at::Tensor t = (1.0 - 0.95 * normalised_dark).clamp(0.05, 1.0).flatten(1);
+  return (1.0 - lower_median(t)).clamp(0.0, 0.95).to(at::kDouble);
+}
+
+at::Tensor edge_sharpness_ratio(const at::Tensor& images, double extra_sigma) {
+  const at::Tensor y = luma_of(images);
+  return edge_ratio(y, detail::gaussian_blur(y, extra_sigma));
+}
+
+at::Tensor directional_sharpness_ratio(const at::Tensor& images, double extra_sigma) {
+  const at::Tensor y = luma_of(images);
+  return directional_ratio(y, detail::gaussian_blur(y, extra_sigma));
+}
+
+at::Tensor rain_coverage(const at::Tensor& images) { return rain_from_luma(luma_of(images)); }
+
 at::Tensor tone_statistics(const at::Tensor& images) {
   const at::Tensor x = images.to(at::kCPU, at::kFloat);
-  const at::Tensor darkest = std::get<0>(x.min(1)).flatten(1), brightest = std::get<0>(x.max(1)).flatten(1);
-  const at::Tensor y = detail::luma(x).flatten(1);
-  const at::Tensor saturation = ((brightest - darkest) / brightest.clamp_min(1e-3)).mean(1);
-  return at::stack({percentile(darkest, 2.0), percentile(y, 50.0), percentile(y, 97.0), saturation}, 1)
-      .to(at::kDouble);
+  return tone_from(x, detail::luma(x));
 }
 
 at::Tensor evidence_vector(const at::Tensor& images) {
@@ -233,14 +335,19 @@ at::Tensor evidence_vector(const at::Tensor& images) {
   at::Tensor jpeg_severity = at::empty_like(jpeg.quality);
   for (std::int64_t i = 0; i < jpeg.quality.size(0); ++i)
     jpeg_severity[i] = severity_from_factor(DegradationType::jpeg, jpeg.quality[i].item<double>()) / 100.0;
-  const at::Tensor half = at::avg_pool2d(images, {2, 2});
   const at::Tensor jpeg_logit = at::logit(jpeg_severity.clamp(0.01, 0.99)) / 4.0;
-  return at::cat({at::stack({jpeg_severity, jpeg.found, at::log1p(noise_sigma(images)) / 4.0,
-                             gradient_energy_ratio(images), haze_density(half),  // haze is low-frequency
-                             jpeg_logit, edge_sharpness_ratio(images, 1.0), edge_sharpness_ratio(half, 1.0),
-                             edge_sharpness_ratio(half, 2.0), (5.0 * rain_coverage(images)).clamp_max(1.0)},
+  const at::Tensor x = images.to(at::kCPU, at::kFloat);
+  const at::Tensor half = at::avg_pool2d(x, {2, 2});
+  // Each luma and each blur of it is made once: several measures read the same one.
+  const at::Tensor y = detail::luma(x), y_1px = detail::gaussian_blur(y, 1.0);
+  const at::Tensor y_half = detail::luma(half), y_half_1px = detail::gaussian_blur(y_half, 1.0);
+  return at::cat({at::stack({jpeg_severity, jpeg.found, at::log1p(noise_sigma(x)) / 4.0, energy_ratio(y, y_1px),
+                             haze_density(half),  // haze is low-frequency
+                             jpeg_logit, edge_ratio(y, y_1px), edge_ratio(y_half, y_half_1px),
+                             edge_ratio(y_half, detail::gaussian_blur(y_half, 2.0)),
+                             (5.0 * rain_from_luma(y)).clamp_max(1.0)},
                             1),
-                  tone_statistics(half), directional_sharpness_ratio(half, 1.0)},
+                  tone_from(half, y_half), directional_ratio(y_half, y_half_1px)},
                  1)
       .to(images.options().dtype(at::kFloat).memory_format(at::MemoryFormat::Contiguous));
 }
