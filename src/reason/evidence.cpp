@@ -59,19 +59,47 @@ at::Tensor sharpness_ratio(const at::Tensor& y, const at::Tensor& blurred, const
   return at::where(g0 > 1e-6, r, at::zeros_like(r));
 }
 
-// Immerkaer's 3x3 mask ([1 -2 1] x [1 -2 1]) and the Sobel kernels are separable: shifted
-// differences ran 4x faster than single-channel convolutions here (valid region, H-2 x W-2).
-at::Tensor along_w(const at::Tensor& t, double a, double b, double c) {
-  return a * t.slice(3, 0, -2) + b * t.slice(3, 1, -1) + c * t.slice(3, 2);
-}
-at::Tensor along_h(const at::Tensor& t, double a, double b, double c) {
-  return a * t.slice(2, 0, -2) + b * t.slice(2, 1, -1) + c * t.slice(2, 2);
-}
-
-// |Immerkaer's mask| and the Sobel gradient magnitude (L1) of x, valid region.
-at::Tensor immerkaer_response(const at::Tensor& x) { return along_h(along_w(x, 1, -2, 1), 1, -2, 1).abs(); }
-at::Tensor sobel_magnitude(const at::Tensor& x) {
-  return along_h(along_w(x, -1, 0, 1), 1, 2, 1).abs() + along_w(along_h(x, -1, 0, 1), 1, 2, 1).abs();
+// Per pixel of x [N, C, H, W] (0-255 scale), valid region [N, C, H-2, W-2]: |Immerkaer's mask|
+// ([1 -2 1] x [1 -2 1]), the Sobel gradient magnitude (L1), and (on request) the 3x3 mean. One
+// loop over the 3x3 neighbourhoods, with the same float operations in the same order as the
+// shifted differences it replaced: equal bits. With the radix select, noise_sigma on nine 256 px
+// tiles took 20.3 -> 6.5 ms, and midtone_noise_sigma 35.4 -> 17.5 ms (2026-11-30, 2 threads).
+struct FlatnessMaps {
+  at::Tensor response, gradient, mean;
+};
+FlatnessMaps flatness_maps(const at::Tensor& x, bool with_mean) {
+  const at::Tensor in = x.to(at::kFloat).contiguous();
+  const std::int64_t h = in.size(2), w = in.size(3), planes = in.size(0) * in.size(1), oh = h - 2, ow = w - 2;
+  const auto options = in.options();
+  FlatnessMaps maps{at::empty({in.size(0), in.size(1), oh, ow}, options),
+                    at::empty({in.size(0), in.size(1), oh, ow}, options),
+                    with_mean ? at::empty({in.size(0), in.size(1), oh, ow}, options) : at::Tensor()};
+  const float* src = in.data_ptr<float>();
+  float *response = maps.response.data_ptr<float>(), *gradient = maps.gradient.data_ptr<float>();
+  float* mean = with_mean ? maps.mean.data_ptr<float>() : nullptr;
+  at::parallel_for(0, planes * oh, 16, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t row = begin; row < end; ++row) {
+      const std::int64_t plane = row / oh, i = row % oh;
+      const float* r0 = src + (plane * h + i) * w;
+      const float *r1 = r0 + w, *r2 = r1 + w;
+      float *m = response + row * ow, *g = gradient + row * ow;
+      for (std::int64_t j = 0; j < ow; ++j) {
+        const float a0 = r0[j] + -2.0f * r0[j + 1] + r0[j + 2], a1 = r1[j] + -2.0f * r1[j + 1] + r1[j + 2],
+                    a2 = r2[j] + -2.0f * r2[j + 1] + r2[j + 2];
+        m[j] = std::abs(a0 + -2.0f * a1 + a2);
+        const float gx = (r0[j + 2] - r0[j]) + 2.0f * (r1[j + 2] - r1[j]) + (r2[j + 2] - r2[j]);
+        const float gy = (r2[j] - r0[j]) + 2.0f * (r2[j + 1] - r0[j + 1]) + (r2[j + 2] - r0[j + 2]);
+        g[j] = std::abs(gx) + std::abs(gy);
+      }
+      if (mean) {
+        float* mu = mean + row * ow;
+        for (std::int64_t j = 0; j < ow; ++j)
+          mu[j] = ((r0[j] + r0[j + 1] + r0[j + 2]) + (r1[j] + r1[j + 1] + r1[j + 2]) + (r2[j] + r2[j + 1] + r2[j + 2])) *
+                  static_cast<float>(1.0 / (9.0 * 255.0));
+      }
+    }
+  });
+  return maps;
 }
 
 }  // namespace
@@ -183,9 +211,9 @@ JpegTrace jpeg_trace(const at::Tensor& images) {
 at::Tensor noise_sigma(const at::Tensor& images) {
   const std::int64_t n = images.size(0), h = images.size(2), w = images.size(3);
   if (h < 8 || w < 8) return at::zeros({n}, at::kDouble);
-  const at::Tensor x = images.to(at::kCPU, at::kFloat) * 255.0;
-  const at::Tensor m = immerkaer_response(x).flatten(2).flatten(0, 1);
-  const at::Tensor g = sobel_magnitude(x).flatten(2).flatten(0, 1);  // [N * 3, P]
+  const FlatnessMaps maps = flatness_maps(images.to(at::kCPU, at::kFloat) * 255.0, false);
+  const at::Tensor m = maps.response.flatten(2).flatten(0, 1);
+  const at::Tensor g = maps.gradient.flatten(2).flatten(0, 1);  // [N * 3, P]
   const at::Tensor median = lower_median(g).unsqueeze(1);
   const at::Tensor flat = (g <= median).to(at::kFloat);
   const at::Tensor sigma = std::sqrt(kPi / 2.0) / 6.0 * (m * flat).sum(1) / flat.sum(1).clamp_min(1.0);
@@ -194,33 +222,30 @@ at::Tensor noise_sigma(const at::Tensor& images) {
 
 double midtone_noise_sigma(const at::Tensor& images) {
   if (images.size(2) < 8 || images.size(3) < 8) return -1.0;
-  const at::Tensor x = images.to(at::kCPU, at::kFloat).contiguous() * 255.0;
-  const at::Tensor m = immerkaer_response(x).contiguous();
-  const at::Tensor g = sobel_magnitude(x).contiguous();
-  const at::Tensor mean = (along_h(along_w(x, 1, 1, 1), 1, 1, 1) * (1.0 / (9.0 * 255.0))).contiguous();
+  const FlatnessMaps maps = flatness_maps(images.to(at::kCPU, at::kFloat) * 255.0, true);
+  const at::Tensor &m = maps.response, &g = maps.gradient, &mean = maps.mean;
   // Brightness bands of 0.1 from 0.3 to 0.7: within a band the signal-dependent part of the
   // noise is nearly constant, and the flattest half of each band's pixels (by gradient) is
   // judged, so a band of texture does not drown a band of sky. One pass sorts the pixels into
-  // their bands (a loop: masked selections per band cost 4x as much here).
+  // their bands (a loop: masked selections per band cost 4x as much here), and a radix select
+  // finds each band's median gradient.
   constexpr int kFirstBand = 3, kBands = 4;
-  std::array<std::vector<std::pair<float, float>>, kBands> bands;  // (gradient, Immerkaer response)
+  std::array<std::vector<float>, kBands> gradients, responses;
   const float *pm = m.data_ptr<float>(), *pg = g.data_ptr<float>(), *pmean = mean.data_ptr<float>();
   for (std::int64_t i = 0, n = m.numel(); i < n; ++i) {
     const int band = static_cast<int>(pmean[i] * 10.0f) - kFirstBand;
-    if (band >= 0 && band < kBands) bands[band].emplace_back(pg[i], pm[i]);
+    if (band >= 0 && band < kBands) gradients[band].push_back(pg[i]), responses[band].push_back(pm[i]);
   }
   double variance_sum = 0, count = 0;
-  for (auto& band : bands) {
-    const auto n = static_cast<std::int64_t>(band.size());
+  for (int b = 0; b < kBands; ++b) {
+    const auto n = static_cast<std::int64_t>(gradients[b].size());
     if (n < kMinPixelsPerBand) continue;
     // The lower median of the gradients, then the mean response of the pixels at or below it.
-    const auto median = band.begin() + (n + 1) / 2 - 1;
-    std::nth_element(band.begin(), median, band.end());
-    const float cut = median->first;
+    const float cut = lower_median(at::from_blob(gradients[b].data(), {1, n}, at::kFloat))[0].item<float>();
     double sum = 0;
     std::int64_t flat = 0;
-    for (const auto& [gradient, response] : band)
-      if (gradient <= cut) sum += response, ++flat;
+    for (std::int64_t i = 0; i < n; ++i)
+      if (gradients[b][i] <= cut) sum += responses[b][i], ++flat;
     const double sigma = std::sqrt(kPi / 2.0) / 6.0 * sum / static_cast<double>(flat);
     variance_sum += sigma * sigma * static_cast<double>(n);
     count += static_cast<double>(n);
