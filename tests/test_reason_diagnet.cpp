@@ -141,7 +141,7 @@ TEST(DiagNet, TilesStayInsideAndOnTheJpegGrid) {
   for (auto [h, w] : {std::pair<std::int64_t, std::int64_t>{7, 9}, {300, 517}, {1000, 1500}, {4000, 3000}}) {
     const auto tiles = rirf::diagnosis_tiles(h, w);
     ASSERT_FALSE(tiles.empty());
-    EXPECT_LE(tiles.size(), 4u);
+    EXPECT_LE(tiles.size(), 9u);
     for (const auto& t : tiles) {
       EXPECT_EQ(t.top % 8, 0);
       EXPECT_EQ(t.left % 8, 0);
@@ -150,6 +150,14 @@ TEST(DiagNet, TilesStayInsideAndOnTheJpegGrid) {
       EXPECT_EQ(t.height, std::min<std::int64_t>(256, h));
     }
   }
+  // A 3x3 grid: nine disjoint tiles on a 1 MP image, one where the image is smaller than a tile.
+  const auto grid = rirf::diagnosis_tiles(1024, 1024);
+  ASSERT_EQ(grid.size(), 9u);
+  for (std::size_t i = 0; i < grid.size(); ++i)
+    for (std::size_t j = i + 1; j < grid.size(); ++j)
+      EXPECT_TRUE(grid[i].top + grid[i].height <= grid[j].top || grid[j].top + grid[j].height <= grid[i].top ||
+                  grid[i].left + grid[i].width <= grid[j].left || grid[j].left + grid[j].width <= grid[i].left);
+  EXPECT_EQ(rirf::diagnosis_tiles(7, 9).size(), 1u);
 }
 
 TEST(DiagNet, AWholeImageReadsAsTheMeanOfItsTilesOutputs) {
