@@ -177,6 +177,11 @@ TEST(Engine, GaussianBlurMatchesTheSeparableConvolution) {
       EXPECT_LT((rirf::detail::gaussian_blur(last, sigma) - ref).abs().max().item<float>(), 1e-6) << sigma;
     }
   }
+  // A tensor that needs a gradient keeps its graph.
+  const at::Tensor x = at::rand({1, 1, 9, 9}).requires_grad_();
+  rirf::detail::gaussian_blur(x, 1.0).sum().backward();
+  ASSERT_TRUE(x.grad().defined());
+  EXPECT_NEAR(x.grad().sum().item<double>(), 81.0, 1e-3);
 }
 
 TEST(Engine, RainBrightensAndNeverDarkens) {

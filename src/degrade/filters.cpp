@@ -97,7 +97,9 @@ at::Tensor blur_on_cpu(const at::Tensor& images, const at::Tensor& taps_tensor) 
 at::Tensor gaussian_blur(const at::Tensor& images, double sigma) {
   if (sigma <= 0 || images.numel() == 0) return images.clone();
   const auto n = images.size(0), c = images.size(1), h = images.size(2), w = images.size(3);
-  if (images.device().is_cpu() && images.scalar_type() == at::kFloat) return blur_on_cpu(images, gaussian_taps(sigma));
+  // The loops have no gradient: a tensor that needs one takes the convolutions.
+  if (images.device().is_cpu() && images.scalar_type() == at::kFloat && !images.requires_grad())
+    return blur_on_cpu(images, gaussian_taps(sigma));
   const at::Tensor taps = gaussian_taps(sigma).to(images.options());
   const auto r = taps.size(0) / 2;
   at::Tensor x = images.reshape({n * c, 1, h, w});
