@@ -70,7 +70,7 @@ at::Tensor sharpness_ratio(const at::Tensor& y, const at::Tensor& blurred, const
 // ([1 -2 1] x [1 -2 1]), the Sobel gradient magnitude (L1), and (on request) the 3x3 mean. One
 // loop over the 3x3 neighbourhoods, with the same float operations in the same order as the
 // shifted differences it replaced: equal bits. With the radix select, noise_sigma on nine 256 px
-// tiles took 20.3 -> 6.5 ms, and midtone_noise_sigma 35.4 -> 17.5 ms (2026-11-30, 2 threads).
+// tiles took 20.3 -> 6.5 ms (2026-11-30, 2 threads).
 struct FlatnessMaps {
   at::Tensor response, gradient, mean;
 };
@@ -112,8 +112,8 @@ FlatnessMaps flatness_maps(const at::Tensor& x, bool with_mean) {
 }  // namespace
 
 // The minimum over a 15x15 patch clipped to the image, as two 1-D passes (a min filter is
-// separable), in loops: max_pool2d took 10x as long here (2026-11-30: [9, 1, 128, 128],
-// 4.6 -> 0.4 ms).
+// separable), in loops: max_pool2d took 8x as long here (2026-11-30: [9, 1, 128, 128],
+// 5.8 -> 0.75 ms).
 at::Tensor patch_minimum(const at::Tensor& t) {
   constexpr std::int64_t r = 7;
   const at::Tensor in = t.to(at::kFloat).contiguous();
