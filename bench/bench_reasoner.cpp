@@ -4,6 +4,7 @@
 // For every validation image: the clean image, one sample of each single type, and three
 // composites (2-3 types), severities 10-90, 8-bit quantised like a real file. Prints markdown.
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 #include <torch/version.h>
 
@@ -152,12 +153,17 @@ int main(int argc, char** argv) {
                 samples.size());
     std::printf("machine: %d threads, libtorch %s\n\n", threads, TORCH_VERSION);
     std::vector<Scores> scores;
-    std::vector<double> speed;
+    // Speed on the clean 1 MP image, and on it with white noise of sigma 25: where noise alone is
+    // found, DiagNet also measures the sigma in the mid-tones, the slowest path.
+    std::vector<double> speed, speed_noisy;
+    const at::Tensor big_noisy = (big + at::randn(big.sizes(), at::Generator(at::detail::createCPUGenerator(25))) * (25.0 / 255.0))
+                                     .clamp(0.0, 1.0);
     std::FILE* dump = dump_path.empty() ? nullptr : std::fopen(dump_path.c_str(), "w");
     if (dump) std::fprintf(dump, "backend,sample,types,type,truth_severity,present,confidence,severity,truth_factor,factor\n");
     for (auto& [name, reasoner] : backends) {
       scores.push_back(evaluate(*reasoner, samples, dump));
       speed.push_back(1e3 * rirf::bench::median_seconds(9, [&] { reasoner->diagnose(big); }));
+      speed_noisy.push_back(1e3 * rirf::bench::median_seconds(9, [&] { reasoner->diagnose(big_noisy); }));
     }
     if (dump) std::fclose(dump);
     std::printf("| metric | target |");
@@ -190,6 +196,8 @@ int main(int argc, char** argv) {
     }
     std::printf("| diagnose 1024x1024, median ms | <= 100 |");
     for (double ms : speed) std::printf(" %.1f |", ms);
+    std::printf("\n| the same with noise of sigma 25, median ms | <= 100 |");
+    for (double ms : speed_noisy) std::printf(" %.1f |", ms);
     std::printf("\n");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_reasoner: error: %s\n", e.what());
