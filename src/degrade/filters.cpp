@@ -56,7 +56,7 @@ namespace {
 // 5.5 -> 0.9 ms, 2 threads).
 at::Tensor blur_on_cpu(const at::Tensor& images, const at::Tensor& taps_tensor) {
   const at::Tensor in = images.contiguous();
-  const std::int64_t h = in.size(2), w = in.size(3), planes = in.numel() / std::max<std::int64_t>(1, h * w);
+  const std::int64_t h = in.size(2), w = in.size(3), planes = in.size(0) * in.size(1);
   const std::vector<float> taps(taps_tensor.data_ptr<float>(), taps_tensor.data_ptr<float>() + taps_tensor.numel());
   const std::int64_t r = static_cast<std::int64_t>(taps.size()) / 2;
   at::Tensor across = at::empty_like(in), out = at::empty_like(in);

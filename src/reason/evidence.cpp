@@ -39,6 +39,25 @@ constexpr int kBucketBits = 12;
 constexpr std::uint32_t kBuckets = 1u << kBucketBits;
 std::uint32_t bucket_of(float f) { return order_key(f) >> (32 - kBucketBits); }
 
+// The radix select's steps after the histogram of bucket_of counts, shared by kth_smallest and
+// midtone_noise_sigma: the bucket that holds the k-th smallest value (1-based) and the value's
+// rank within it; then, from that bucket's values, the value itself (the values are reordered).
+struct BucketRank {
+  std::uint32_t bucket;
+  std::int64_t rank;
+};
+BucketRank bucket_holding(const std::uint32_t* histogram, std::int64_t k) {
+  std::int64_t below = 0;
+  std::uint32_t b = 0;
+  while (below + histogram[b] < k) below += histogram[b++];
+  return {b, k - below};
+}
+float select_in_bucket(std::vector<float>& values, std::int64_t rank) {
+  const auto kth = values.begin() + (rank - 1);
+  std::nth_element(values.begin(), kth, values.end());
+  return *kth;
+}
+
 at::Tensor dct_matrix() {
   at::Tensor dct = at::empty({8, 8}, at::kDouble);
   auto a = dct.accessor<double, 2>();
@@ -164,15 +183,11 @@ at::Tensor kth_smallest(const at::Tensor& rows, std::int64_t k) {
       const float* row = src + i * p;
       std::fill(histogram.begin(), histogram.end(), 0);
       for (std::int64_t j = 0; j < p; ++j) ++histogram[bucket_of(row[j])];
-      std::int64_t below = 0;
-      std::uint32_t b = 0;
-      while (below + histogram[b] < k) below += histogram[b++];
+      const BucketRank where = bucket_holding(histogram.data(), k);
       bucket.clear();
       for (std::int64_t j = 0; j < p; ++j)
-        if (bucket_of(row[j]) == b) bucket.push_back(row[j]);
-      const auto kth = bucket.begin() + (k - below - 1);
-      std::nth_element(bucket.begin(), kth, bucket.end());
-      dst[i] = *kth;
+        if (bucket_of(row[j]) == where.bucket) bucket.push_back(row[j]);
+      dst[i] = select_in_bucket(bucket, where.rank);
     }
   });
   return out;
@@ -215,7 +230,8 @@ JpegTrace jpeg_trace(const at::Tensor& images) {
       }
     }
   });
-  // float from here: 4x less memory traffic, and the phases stay exact to ~1e-3 rad.
+  // The coefficients are float: 4x less memory traffic below, and the phases stay exact to
+  // ~1e-3 rad.
   const at::Tensor c = coefficients.unsqueeze(3);  // [N, 5, B, 1]
   const at::Tensor steps = at::arange(2, 121, at::kFloat);  // candidate quantiser steps
   // Only coefficients at least half a step from zero can show the step (near zero, every large
@@ -254,8 +270,8 @@ double midtone_noise_sigma(const at::Tensor& images) {
   // noise is nearly constant, and the flattest half of each band's pixels (by gradient) is
   // judged, so a band of texture does not drown a band of sky. Each band's lower median gradient
   // is found as in kth_smallest, without copying the band out: a histogram of the gradients'
-  // buckets per band, then the one bucket that holds the median (collecting the bands'
-  // pixels into vectors took 13 of 26 ms on nine tiles, 2026-11-30).
+  // buckets per band, then the one bucket that holds the median (with 12-bit buckets, in place
+  // of copying each band out: 17.5 -> 16.4 ms on nine tiles, 2026-11-30).
   constexpr int kFirstBand = 3, kBands = 4;
   const float *pm = m.data_ptr<float>(), *pg = g.data_ptr<float>(), *pmean = mean.data_ptr<float>();
   const std::int64_t pixels = m.numel();
@@ -267,27 +283,18 @@ double midtone_noise_sigma(const at::Tensor& images) {
     band_of[i] = band >= 0 && band < kBands ? band : -1;
     if (band_of[i] >= 0) ++histogram[band * kBuckets + bucket_of(pg[i])], ++sizes[band];
   }
-  std::array<std::uint32_t, kBands> bucket{};
-  std::array<std::int64_t, kBands> rank{};  // the median's rank within its bucket, 1-based
-  for (int b = 0; b < kBands; ++b) {
-    if (sizes[b] < kMinPixelsPerBand) continue;
-    std::int64_t below = 0, k = (sizes[b] + 1) / 2;
-    const std::uint32_t* h = histogram.data() + b * kBuckets;
-    while (below + h[bucket[b]] < k) below += h[bucket[b]++];
-    rank[b] = k - below;
-  }
+  // Bands with too few pixels are not judged (rank 0).
+  std::array<BucketRank, kBands> median{};
+  for (int b = 0; b < kBands; ++b)
+    if (sizes[b] >= kMinPixelsPerBand) median[b] = bucket_holding(histogram.data() + b * kBuckets, (sizes[b] + 1) / 2);
   std::array<std::vector<float>, kBands> candidates;
   for (std::int64_t i = 0; i < pixels; ++i) {
     const int b = band_of[i];
-    if (b >= 0 && rank[b] > 0 && bucket_of(pg[i]) == bucket[b]) candidates[b].push_back(pg[i]);
+    if (b >= 0 && median[b].rank > 0 && bucket_of(pg[i]) == median[b].bucket) candidates[b].push_back(pg[i]);
   }
   std::array<float, kBands> cut{};
-  for (int b = 0; b < kBands; ++b) {
-    if (rank[b] == 0) continue;
-    const auto kth = candidates[b].begin() + (rank[b] - 1);
-    std::nth_element(candidates[b].begin(), kth, candidates[b].end());
-    cut[b] = *kth;
-  }
+  for (int b = 0; b < kBands; ++b)
+    if (median[b].rank > 0) cut[b] = select_in_bucket(candidates[b], median[b].rank);
   // The mean response of each band's pixels at or below its median gradient.
   std::array<double, kBands> sum{};
   std::array<std::int64_t, kBands> flat{};
@@ -297,7 +304,7 @@ double midtone_noise_sigma(const at::Tensor& images) {
   }
   double variance_sum = 0, count = 0;
   for (int b = 0; b < kBands; ++b) {
-    if (rank[b] == 0) continue;
+    if (median[b].rank == 0) continue;
     const double sigma = std::sqrt(kPi / 2.0) / 6.0 * sum[b] / static_cast<double>(flat[b]);
     variance_sum += sigma * sigma * static_cast<double>(sizes[b]);
     count += static_cast<double>(sizes[b]);
