@@ -70,6 +70,13 @@ done
   --haze-context 64 --camera 0.5 >/dev/null 2>&1 && grep -q '"clean_probability": 0.5' "$WORK/runclean/config.json" \
   && grep -q '"haze_context": 64' "$WORK/runclean/config.json" && grep -q '"camera_probability": 0.5' "$WORK/runclean/config.json" \
   && [ -s "$WORK/runclean/reasoner.safetensors" ] || fail "train reasoner --clean --haze-context --camera"
+# Whole pictures read on their 3x3 tiles of the crop's size (up to 128 px: nine 32 px tiles).
+"$RIRF" train reasoner --data "$SRC/tests/data/golden" --out "$WORK/runwhole" --steps 2 --batch 4 --crop 32 \
+  --whole-images 1 --whole-image-max 128 >/dev/null 2>&1 && grep -q '"whole_image_probability": 1.0' "$WORK/runwhole/config.json" \
+  && grep -q '"whole_image_max": 128' "$WORK/runwhole/config.json" && [ -s "$WORK/runwhole/reasoner.safetensors" ] \
+  || fail "train reasoner --whole-images --whole-image-max"
+expect_error "train reasoner whole pictures smaller than the crop" "$WORK/runsmall" -- \
+  "$RIRF" train reasoner --data "$SRC/tests/data/golden" --out "$WORK/runsmall" --steps 1 --crop 64 --whole-image-max 32
 W="$WORK/run/reasoner.safetensors"
 "$RIRF" diagnose "$IMG" --weights "$W" | grep -q "^plan: " || fail "diagnose (text)"
 [ "$("$RIRF" diagnose "$WORK/clean" "$IMG" --weights "$W" --json | grep -c '"schema":"rirf.diagnosis/1"')" -eq 3 ] \

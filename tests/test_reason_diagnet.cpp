@@ -151,13 +151,19 @@ TEST(DiagNet, TilesStayInsideAndOnTheJpegGrid) {
     }
   }
   // A 3x3 grid: nine disjoint tiles on a 1 MP image, one where the image is smaller than a tile.
-  const auto grid = rirf::diagnosis_tiles(1024, 1024);
-  ASSERT_EQ(grid.size(), 9u);
-  for (std::size_t i = 0; i < grid.size(); ++i)
-    for (std::size_t j = i + 1; j < grid.size(); ++j)
-      EXPECT_TRUE(grid[i].top + grid[i].height <= grid[j].top || grid[j].top + grid[j].height <= grid[i].top ||
-                  grid[i].left + grid[i].width <= grid[j].left || grid[j].left + grid[j].width <= grid[i].left);
+  const auto expect_nine_disjoint = [](const std::vector<rirf::Tile>& grid, std::int64_t tile) {
+    ASSERT_EQ(grid.size(), 9u);
+    for (std::size_t i = 0; i < grid.size(); ++i) {
+      EXPECT_EQ(grid[i].height, tile);
+      for (std::size_t j = i + 1; j < grid.size(); ++j)
+        EXPECT_TRUE(grid[i].top + grid[i].height <= grid[j].top || grid[j].top + grid[j].height <= grid[i].top ||
+                    grid[i].left + grid[i].width <= grid[j].left || grid[j].left + grid[j].width <= grid[i].left);
+    }
+  };
+  expect_nine_disjoint(rirf::diagnosis_tiles(1024, 1024), 256);
   EXPECT_EQ(rirf::diagnosis_tiles(7, 9).size(), 1u);
+  // The trainer reads whole pictures with tiles of its crop size, on the same 3x3 grid.
+  expect_nine_disjoint(rirf::diagnosis_tiles(128, 128, 32), 32);
 }
 
 TEST(DiagNet, AWholeImageReadsAsTheMeanOfItsTilesOutputs) {

@@ -77,6 +77,12 @@ struct ReasonerTrainOptions {
   // Share of samples shot by the camera-like renderer (src/train/camera_samples.hpp): noise,
   // blur, low light and JPEG made on a raw mosaic and developed. 0: none, and no extra draws.
   double camera_probability = 0.0;
+  // Share of samples that are a whole picture: a square region of one photo, crop to
+  // whole_image_max px a side, degraded as one image and read on its diagnosis tiles (3x3 of the
+  // crop's size, as the reasoner reads a photo with 256), the loss on their averaged outputs.
+  // 0: none, and no extra draws.
+  double whole_image_probability = 0.0;
+  std::int64_t whole_image_max = 768;
   std::uint64_t seed = 1;
   bool resume = false;
   int threads = 0;  // 0: all cores

@@ -21,9 +21,10 @@ void save_diagnet_weights(DiagNet& net, const std::string& path, const std::map<
 Diagnosis decode_outputs(const at::Tensor& out);
 // DiagNet's outputs for a whole image as the reasoner computes them, in two steps (the tiles are
 // also measured, measured_noise.hpp): the image's diagnosis tiles (diagnosis_tiles) stacked,
-// [T, 3, h, w] channels-last, from image [1, 3, H, W] in [0, 1]; then the network's outputs
-// (logits) on them, averaged: [kDiagNetOutputs]. No gradient; the caller sets eval mode.
-at::Tensor diagnosis_crops(const at::Tensor& image);
+// [T, 3, h, w] channels-last, from image [1, 3, H, W] in [0, 1] (the trainer reads whole images
+// with tiles of its crop size); then the network's outputs (logits) on them, averaged:
+// [kDiagNetOutputs]. No gradient; the caller sets eval mode.
+at::Tensor diagnosis_crops(const at::Tensor& image, std::int64_t tile = 256);
 at::Tensor tile_outputs(DiagNetImpl& net, const at::Tensor& tiles);
 
 }  // namespace rirf

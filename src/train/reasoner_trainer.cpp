@@ -1,8 +1,11 @@
 // `rirf train reasoner`: DiagNet on the engine's on-the-fly (degraded, clean, plan) triples.
 // Each sample: a random crop of a clean photo (optionally of a larger region, downscaled),
 // sometimes made "camera-realistic" first (a light JPEG or a touch of softness that still counts
-// as clean), then a sampled plan (20% clean), quantised to 8 bits like a real file. Loss: presence BCE + severity L1 (present types) +
-// blur-kind CE + airlight L1. AdamW, linear warm-up then cosine decay.
+// as clean), then a sampled plan (20% clean), quantised to 8 bits like a real file. With
+// --whole-images, some samples are instead a whole region degraded as one picture and read as the
+// reasoner reads an image: its tiles' outputs averaged. Loss: presence BCE + severity L1 (present
+// types) + blur-kind CE + airlight L1, on each sample's (averaged) outputs. AdamW, linear warm-up
+// then cosine decay.
 #include <torch/torch.h>
 
 #include <optional>
@@ -26,14 +29,27 @@ namespace {
 namespace fs = std::filesystem;
 using train::fmt;
 
+// images and evidence: one row per tile; the labels: one row per sample. A crop is one tile; a
+// whole image is several, and owner names each tile's sample.
 struct Batch {
-  torch::Tensor images, evidence, presence, severity, severity_mask, blur_kind, airlight, airlight_mask;
+  torch::Tensor images, evidence, owner, tiles_per_sample;
+  torch::Tensor presence, severity, severity_mask, blur_kind, airlight, airlight_mask;
 
   Batch to(const at::Device& device) const {
-    return {images.to(device),        evidence.to(device),  presence.to(device), severity.to(device),
-            severity_mask.to(device), blur_kind.to(device), airlight.to(device), airlight_mask.to(device)};
+    return {images.to(device),        evidence.to(device),  owner.to(device),    tiles_per_sample.to(device),
+            presence.to(device),      severity.to(device),  severity_mask.to(device), blur_kind.to(device),
+            airlight.to(device),      airlight_mask.to(device)};
   }
 };
+
+// The network's outputs per sample, [samples, outputs], from its outputs per tile: the mean of
+// each sample's tiles, as the reasoner averages an image's tiles (tile_outputs).
+torch::Tensor per_sample(const torch::Tensor& out, const Batch& b) {
+  const std::int64_t samples = b.presence.size(0);
+  if (out.size(0) == samples) return out;  // every sample has at least one tile, so here exactly one
+  return torch::zeros({samples, out.size(1)}, out.options()).index_add(0, b.owner, out) /
+         b.tiles_per_sample.unsqueeze(1);
+}
 
 // A camera's ordinary processing, which must not count as damage: mild JPEG or slight softness.
 at::Tensor camera_realism(const at::Tensor& x, Rng& rng) {
@@ -50,11 +66,15 @@ at::Tensor camera_realism(const at::Tensor& x, Rng& rng) {
   return plan.steps.empty() ? x : apply(x, plan);
 }
 
-// The labelled batch of `degraded` images (each made by its plan; quantised here like a file).
-Batch make_batch(const std::vector<at::Tensor>& degraded_images, const std::vector<DegradationPlan>& plans) {
+// The labelled batch of `degraded` images (each made by its plan; quantised here like a file),
+// each read on its diagnosis tiles of `tile` px: a crop of that size is one tile.
+Batch make_batch(const std::vector<at::Tensor>& degraded_images, const std::vector<DegradationPlan>& plans,
+                 std::int64_t tile) {
   const auto n = static_cast<std::int64_t>(degraded_images.size());
   Batch b;
   std::vector<at::Tensor> degraded;
+  std::vector<std::int64_t> owner;
+  b.tiles_per_sample = torch::zeros({n});
   b.presence = torch::zeros({n, kNumDegradationTypes});
   b.severity = torch::zeros({n, kNumDegradationTypes});
   b.severity_mask = torch::zeros({n, kNumDegradationTypes});
@@ -62,7 +82,11 @@ Batch make_batch(const std::vector<at::Tensor>& degraded_images, const std::vect
   b.airlight = torch::zeros({n, 3});
   b.airlight_mask = torch::zeros({n, 1});
   for (std::int64_t i = 0; i < n; ++i) {
-    degraded.push_back(train::quantise(degraded_images[i]));
+    const at::Tensor tiles = diagnosis_crops(train::quantise(degraded_images[i]), tile);
+    check(tiles.size(2) == tile && tiles.size(3) == tile, "train: a sample is smaller than the crop size");
+    degraded.push_back(tiles);
+    owner.insert(owner.end(), static_cast<std::size_t>(tiles.size(0)), i);
+    b.tiles_per_sample[i] = static_cast<double>(tiles.size(0));
     for (const auto& step : plans[i].steps) {
       const int t = static_cast<int>(step.type);
       b.presence[i][t] = 1.0;
@@ -77,13 +101,15 @@ Batch make_batch(const std::vector<at::Tensor>& degraded_images, const std::vect
       }
     }
   }
-  b.images = torch::cat(degraded, 0);
+  b.images = torch::cat(degraded, 0).contiguous();
+  b.owner = torch::tensor(owner, torch::kLong);
   torch::NoGradGuard no_grad;
   b.evidence = evidence::evidence_vector(b.images);  // measured here, in the data thread
   return b;
 }
 
-torch::Tensor loss_of(const torch::Tensor& out, const Batch& b) {
+torch::Tensor loss_of(const torch::Tensor& tile_out, const Batch& b) {
+  const auto out = per_sample(tile_out, b);
   const auto presence = out.slice(1, kPresenceOffset, kPresenceOffset + 6);
   const auto severity = torch::sigmoid(out.slice(1, kSeverityOffset, kSeverityOffset + 6));
   const auto kind = out.slice(1, kBlurKindOffset, kBlurKindOffset + 3);
@@ -112,7 +138,7 @@ Validation validate_on(DiagNet& net, const Batch& val) {
     outs.push_back(net->forward(val.images.slice(0, i, end).to(device), val.evidence.slice(0, i, end).to(device)).cpu());
   }
   net->train();
-  const auto out = torch::cat(outs, 0);
+  const auto out = per_sample(torch::cat(outs, 0), val);
   const auto predicted = (out.slice(1, kPresenceOffset, kPresenceOffset + 6) > 0).to(torch::kFloat);
   Validation v;
   v.presence_accuracy = (predicted == val.presence).to(torch::kFloat).mean().item<double>();
@@ -158,7 +184,7 @@ Batch make_validation(const PhotoPool& pool, std::int64_t crop) {
   }
   std::vector<at::Tensor> degraded;
   for (std::size_t i = 0; i < clean.size(); ++i) degraded.push_back(apply(clean[i], plans[i]));
-  return make_batch(degraded, plans);
+  return make_batch(degraded, plans, crop);
 }
 
 }  // namespace
@@ -174,6 +200,9 @@ void ReasonerTrainOptions::validate() const {
   check(zoom_out >= 1 && zoom_out <= 8, "train: --zoom-out must be in [1, 8]");
   check(haze_context >= 0 && haze_context <= 8192, "train: --haze-context must be in [0, 8192] px");
   check(camera_probability >= 0 && camera_probability <= 1, "train: --camera must be in [0, 1]");
+  check(whole_image_probability >= 0 && whole_image_probability <= 1, "train: --whole-images must be in [0, 1]");
+  check(whole_image_max >= crop && whole_image_max <= 8192 && whole_image_max % 8 == 0,
+        "train: --whole-image-max must be a multiple of 8 in [the crop size, 8192] px");
   validate_type_weights(type_weights);
   distributed.validate();
   compute.validate(distributed);
@@ -186,7 +215,8 @@ nlohmann::json ReasonerTrainOptions::to_json() const {
           {"log_every", log_every}, {"val_every", val_every}, {"checkpoint_every", checkpoint_every},
           {"clean_probability", clean_probability}, {"type_weights", train::type_weights_json(type_weights)},
           {"zoom_out", zoom_out}, {"haze_context", haze_context},
-          {"camera_probability", camera_probability}, {"seed", seed}, {"threads", threads}, {"compute", compute.to_json()},
+          {"camera_probability", camera_probability}, {"whole_image_probability", whole_image_probability},
+          {"whole_image_max", whole_image_max}, {"seed", seed}, {"threads", threads}, {"compute", compute.to_json()},
           {"distributed", distributed.to_json()}};
 }
 
@@ -254,6 +284,14 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
         std::vector<at::Tensor> degraded;
         std::vector<DegradationPlan> plans;
         for (int i = 0; i < options.batch; ++i) {
+          if (options.whole_image_probability > 0 && r.bernoulli(options.whole_image_probability)) {
+            // A picture degraded whole (the haze's depth over all of it, as on a user's photo),
+            // read on its nine tiles.
+            const CropRegion region = pool.random_region(r, options.crop, options.whole_image_max);
+            plans.push_back(sample_plan(sampling, r));
+            degraded.push_back(apply(camera_realism(region.pixels, r), plans.back()));
+            continue;
+          }
           if (options.camera_probability > 0 && r.bernoulli(options.camera_probability)) {
             CameraSample shot = camera_sample(pool.random_crop(r, options.crop, options.zoom_out), sampling, r);
             degraded.push_back(shot.image);
@@ -270,7 +308,7 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
             degraded.push_back(apply(clean, plans.back()));
           }
         }
-        return make_batch(degraded, plans);
+        return make_batch(degraded, plans, options.crop);
       },
       options.compute.data_workers, derive_seed(rng.state(), static_cast<std::uint64_t>(step)));  // a resumed run draws anew
   const train::RunClock clock(options.steps, options.compute.minutes);

@@ -123,6 +123,12 @@ void register_train(CLI::App& app) {
                   "share of samples shot by the camera-like renderer: noise, blur, low light and JPEG made on a raw "
                   "mosaic and developed, as a camera does (default 0)")
       ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--whole-images", o->whole_image_probability,
+                  "share of samples that are a whole picture (a region of a photo up to --whole-image-max px) "
+                  "degraded as one and read on its 3x3 tiles as `rirf diagnose` reads a photo (default 0)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--whole-image-max", o->whole_image_max, "largest side of those pictures in px (default 768)")
+      ->check(CLI::Range(32, 8192));
   cmd->add_option("--zoom-out", o->zoom_out,
                   "cut crops from regions up to this many times larger, downscaled: more scales of the same photos "
                   "(default 1: none)")
