@@ -175,6 +175,10 @@ expect_error "degrade bad output extension" "$WORK/out/x.bmp" -- "$RIRF" degrade
 expect_error "degrade output folder missing" "$WORK/out/no/x.png" -- "$RIRF" degrade "$IMG" "$WORK/out/no/x.png" --type noise
 expect_error "degrade malformed plan JSON" "$O" -- "$RIRF" degrade "$IMG" "$O" --plan "$WORK/malformed.json"
 expect_error "degrade plan value out of range" "$O" -- "$RIRF" degrade "$IMG" "$O" --plan "$WORK/badrange.json"
+printf '{"schema": "rirf.plan/1", "steps": [{"type": "noise", "factors": {"sigma": 1e400}}]}' >"$WORK/overflow.json"
+expect_error "degrade plan number too large for a double" "$O" -- "$RIRF" degrade "$IMG" "$O" --plan "$WORK/overflow.json"
+expect_error "degrade plan from a device without end" "$O" -- "$RIRF" degrade "$IMG" "$O" --plan /dev/zero
+expect_error "diagnose weights from a device without end" "" -- "$RIRF" diagnose "$IMG" --weights /dev/zero
 expect_error "degrade missing plan" "$O" -- "$RIRF" degrade "$IMG" "$O" --plan "$WORK/nope.json"
 expect_error "degrade quality 0" "$O" -- "$RIRF" degrade "$IMG" "$O" --type noise --quality 0
 expect_error "degrade pixel limit" "$O" -- "$RIRF" degrade "$IMG" "$O" --type noise --max-pixels 100

@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "nn/module_weights.hpp"
@@ -86,7 +87,21 @@ TEST(DiagNet, BadWeightsGetClearErrors) {
   auto other_model = file;
   other_model.metadata["model"] = "rirf.RestorerNet";
   expect_error(other_model, "not a DiagNet file (it holds rirf.RestorerNet)");
+  // Right shapes, unusable values: they would load and turn every output into garbage.
+  auto not_finite = file;
+  not_finite.tensors["out.bias"] = file.tensors["out.bias"].clone().fill_(std::nan(""));
+  expect_error(not_finite, "tensor 'out.bias' holds NaN or infinite values");
+  auto integers = file;
+  integers.tensors["out.bias"] = file.tensors["out.bias"].to(at::kInt);
+  expect_error(integers, "tensor 'out.bias' holds integers, expected floating point");
   EXPECT_THROW(rirf::load_diagnet_reasoner(temp_path("does_not_exist")), rirf::Error);
+}
+
+TEST(DiagNet, AnImageOnePixelWideIsAClearError) {
+  const auto reasoner = rirf::load_diagnet_reasoner(random_weights());
+  rirf::test::expect_error_containing([&] { reasoner->diagnose(at::rand({1, 3, 40, 1})); },
+                                      "an image of 1x40 px is too small for DiagNet");
+  EXPECT_NO_THROW(reasoner->diagnose(at::rand({1, 3, 2, 2})));
 }
 
 TEST(DiagNet, InitFromOlderWeightsKeepsNewParametersFresh) {

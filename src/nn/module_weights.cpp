@@ -20,6 +20,11 @@ std::vector<std::string> copy_weights(torch::nn::Module& module, const TensorFil
     check(it->second.sizes() == item.value().sizes(),
           "cannot load weights '" + path + "': tensor '" + item.key() + "' has shape " +
               c10::str(it->second.sizes()) + ", expected " + c10::str(item.value().sizes()));
+    // A NaN or an integer tensor would load and make every output garbage, with no error.
+    check(at::isFloatingType(it->second.scalar_type()),
+          "cannot load weights '" + path + "': tensor '" + item.key() + "' holds integers, expected floating point");
+    check(at::isfinite(it->second).all().item<bool>(),
+          "cannot load weights '" + path + "': tensor '" + item.key() + "' holds NaN or infinite values");
     item.value().copy_(it->second.to(item.value().dtype()));
     ++used;
   }

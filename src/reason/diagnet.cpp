@@ -21,6 +21,10 @@ class DiagNetReasoner : public Reasoner {
 
   Diagnosis diagnose(const at::Tensor& image) override {
     check(image.dim() == 4 && image.size(0) == 1 && image.size(1) == 3, "diagnose: expected an image [1, 3, H, W]");
+    // The network halves its input; a side of 1 px has nothing to halve.
+    check(image.size(2) >= 2 && image.size(3) >= 2,
+          "diagnose: an image of " + std::to_string(image.size(3)) + "x" + std::to_string(image.size(2)) +
+              " px is too small for DiagNet (at least 2 px a side; --backend classical reads it)");
     torch::InferenceMode guard;
     const at::Tensor x = detail::in_unit_range(image.to(at::kCPU, at::kFloat));
     const at::Tensor tiles = diagnosis_crops(x);

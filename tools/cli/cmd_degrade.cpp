@@ -47,7 +47,7 @@ void run(const DegradeArgs& args) {
     nlohmann::json document;
     try {
       document = nlohmann::json::parse(read_file_text(args.plan_in));
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // also a number too large for a double
       throw Error("cannot read plan '" + args.plan_in + "': not valid JSON (" + e.what() + ")");
     }
     plan = plan_from_json(document);
