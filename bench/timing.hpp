@@ -19,18 +19,6 @@ inline std::string cpu_model() {
   return "unknown CPU";
 }
 
-inline double median_seconds(int repeats, const std::function<void()>& work) {
-  work();
-  std::vector<double> times;
-  for (int i = 0; i < repeats; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    work();
-    times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
-}
-
 // The median wall time of each of `works`, run in turn `repeats` times after one warm-up each:
 // this machine's speed drifts by up to 1.5x within minutes, and interleaved runs see the same
 // drift, so their ratios hold where times taken one after the other do not.
@@ -49,6 +37,10 @@ inline std::vector<double> interleaved_median_seconds(int repeats, const std::ve
     medians.push_back(t[t.size() / 2]);
   }
   return medians;
+}
+
+inline double median_seconds(int repeats, const std::function<void()>& work) {
+  return interleaved_median_seconds(repeats, {work})[0];
 }
 
 }  // namespace rirf::bench

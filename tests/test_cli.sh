@@ -76,7 +76,7 @@ done
   && grep -q '"whole_image_max": 128' "$WORK/runwhole/config.json" && [ -s "$WORK/runwhole/reasoner.safetensors" ] \
   || fail "train reasoner --whole-images --whole-image-max"
 expect_error "train reasoner whole pictures smaller than the crop" "$WORK/runsmall" -- \
-  "$RIRF" train reasoner --data "$SRC/tests/data/golden" --out "$WORK/runsmall" --steps 1 --crop 64 --whole-image-max 32
+  "$RIRF" train reasoner --data "$SRC/tests/data/golden" --out "$WORK/runsmall" --steps 1 --crop 64 --whole-images 0.5 --whole-image-max 32
 W="$WORK/run/reasoner.safetensors"
 "$RIRF" diagnose "$IMG" --weights "$W" | grep -q "^plan: " || fail "diagnose (text)"
 [ "$("$RIRF" diagnose "$WORK/clean" "$IMG" --weights "$W" --json | grep -c '"schema":"rirf.diagnosis/1"')" -eq 3 ] \

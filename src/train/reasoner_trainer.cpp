@@ -201,7 +201,7 @@ void ReasonerTrainOptions::validate() const {
   check(haze_context >= 0 && haze_context <= 8192, "train: --haze-context must be in [0, 8192] px");
   check(camera_probability >= 0 && camera_probability <= 1, "train: --camera must be in [0, 1]");
   check(whole_image_probability >= 0 && whole_image_probability <= 1, "train: --whole-images must be in [0, 1]");
-  check(whole_image_max >= crop && whole_image_max <= 8192 && whole_image_max % 8 == 0,
+  check(whole_image_probability == 0 || (whole_image_max >= crop && whole_image_max <= 8192 && whole_image_max % 8 == 0),
         "train: --whole-image-max must be a multiple of 8 in [the crop size, 8192] px");
   validate_type_weights(type_weights);
   distributed.validate();
