@@ -33,20 +33,17 @@ std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
   require_regular_file(path);
   std::ifstream in(path, std::ios::binary);
   check(in.good(), "cannot read '" + path + "': " + errno_text());
+  // A pipe (`--plan <(...)`) is read to its end, but a device such as /dev/zero has none: what is
+  // not a regular file stops at a bound instead of filling the memory.
   std::error_code ec;
-  if (fs::is_regular_file(path, ec)) {
-    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    check(!in.bad(), "cannot read '" + path + "': read error");
-    return bytes;
-  }
-  // A pipe (`--plan <(...)`) is read to its end, but a device such as /dev/zero has none: stop
-  // at a bound instead of filling the memory.
+  const bool bounded = !fs::is_regular_file(path, ec);
   constexpr std::size_t kMaxStreamBytes = std::size_t{256} << 20;
   std::vector<std::uint8_t> bytes;
   std::vector<char> chunk(1 << 16);
   while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
     bytes.insert(bytes.end(), chunk.begin(), chunk.begin() + in.gcount());
-    check(bytes.size() <= kMaxStreamBytes, "cannot read '" + path + "': not a regular file, and over 256 MiB without an end");
+    check(!bounded || bytes.size() <= kMaxStreamBytes,
+          "cannot read '" + path + "': not a regular file, and over 256 MiB without an end");
   }
   check(!in.bad(), "cannot read '" + path + "': read error");
   return bytes;

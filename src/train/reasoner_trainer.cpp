@@ -325,10 +325,7 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
     torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
     optimizer.step();
     ++step;
-    const double loss_value = loss.item<double>();
-    // Stop before a diverged run writes NaN weights over its checkpoint.
-    check(std::isfinite(loss_value), fmt("train: the loss is not finite at step %d: the run diverged (try a lower --lr)", step));
-    progress.add(loss_value);
+    progress.add(loss.item<double>(), step);
     const bool last = clock.done(step);
     if (step % options.log_every == 0 || last) log_main(progress.take(step, options.steps, lr, ranks.take_reduce_ms()));
     if (val && (step % options.val_every == 0 || last)) {

@@ -8,8 +8,6 @@
 // Loss: L1 or PSNR. AdamW (NAFNet's betas 0.9, 0.9), warm-up then cosine, EMA of the weights.
 #include <torch/torch.h>
 
-#include <cmath>
-
 #include <filesystem>
 #include <optional>
 
@@ -181,10 +179,7 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
     optimizer.step();
     train::update_ema(*ema, *net, options.ema_decay);
     ++step;
-    const double loss_value = loss.item<double>();
-    // Stop before a diverged run writes NaN weights over its checkpoint.
-    check(std::isfinite(loss_value), fmt("train: the loss is not finite at step %d: the run diverged (try a lower --lr)", step));
-    progress.add(loss_value);
+    progress.add(loss.item<double>(), step);
     const bool last = clock.done(step);
     if (step % options.log_every == 0 || last)
       log_main(progress.take(step, options.steps, lr, ranks.take_reduce_ms()));

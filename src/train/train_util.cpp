@@ -105,6 +105,11 @@ std::string ProgressLine::rate(int step, int steps) const {
   return fmt("%.2f steps/s  eta %.0f min", per_second, eta);
 }
 
+void ProgressLine::add(double loss, int step) {
+  check(std::isfinite(loss), fmt("train: the loss is not finite at step %d: the run diverged (try a lower --lr)", step));
+  running_ += loss, ++count_;
+}
+
 std::string ProgressLine::take(int step, int steps, double lr, double reduce_ms) {
   const std::string line =
       fmt("step %d/%d  loss %.4f  lr %.2e  ", step, steps, running_ / std::max(1, count_), lr) + rate(step, steps);

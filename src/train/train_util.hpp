@@ -72,7 +72,8 @@ class ProgressLine {
   // With a clock, the eta is also bounded by its time limit (a --minutes run).
   explicit ProgressLine(int first_step, const RunClock* clock = nullptr)
       : first_(first_step), clock_(clock), start_(std::chrono::steady_clock::now()) {}
-  void add(double loss) { running_ += loss, ++count_; }
+  // Adds step's loss; throws when it is not finite, before a diverged run writes NaN weights.
+  void add(double loss, int step);
   // Resets the running loss. reduce_ms > 0 adds the gradient all-reduce's mean time per step.
   std::string take(int step, int steps, double lr, double reduce_ms = 0);
   // "4.21 steps/s  eta 23 min" since the first step, for loops that log their own fields.
