@@ -79,8 +79,8 @@ expect_error "train reasoner whole pictures smaller than the crop" "$WORK/runsma
   "$RIRF" train reasoner --data "$SRC/tests/data/golden" --out "$WORK/runsmall" --steps 1 --crop 64 --whole-images 0.5 --whole-image-max 32
 W="$WORK/run/reasoner.safetensors"
 "$RIRF" diagnose "$IMG" --weights "$W" | grep -q "^plan: " || fail "diagnose (text)"
-[ "$("$RIRF" diagnose "$WORK/clean" "$IMG" --weights "$W" --json | grep -c '"schema":"rirf.diagnosis/1"')" -eq 3 ] \
-  || fail "diagnose --json should print one line per image"
+[ "$("$RIRF" diagnose "$WORK/clean" "$IMG" --weights "$W" --json | grep -c '"schema":"rirf.diagnosis/1"')" -eq 2 ] \
+  || fail "diagnose --json should print one line per image (the file also named in its folder once)"
 "$RIRF" diagnose "$IMG" --backend classical --json --out "$WORK/out/d.json" && grep -q '"backend":"classical"' "$WORK/out/d.json" \
   || fail "diagnose --backend classical --out"
 
@@ -224,7 +224,8 @@ expect_error "train init missing file" "$WORK/run6" -- "$RIRF" train reasoner --
 expect_error "train bad type weight" "$WORK/run9" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/run9" --blind --type-weight noise=-1
 expect_error "train unknown type weight" "$WORK/run9" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/run9" --blind --type-weight fog=2
 expect_error "train init not weights" "$WORK/run7" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run7" --init "$IMG"
-expect_error "train resume without checkpoint" "" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run4" --resume --steps 2
+expect_error "train resume without checkpoint" "" -- "$RIRF" train reasoner --data "$SRC/tests/data/golden" --out "$WORK/run4" --resume --steps 2 --batch 2 --crop 32
+grep -q "no checkpoint" "$WORK/stderr" || fail "train resume without checkpoint: $(cat "$WORK/stderr")"
 R_OUT="$WORK/out/ro.png"
 expect_error "restore missing input" "$R_OUT" -- "$RIRF" restore "$WORK/nope.png" -o "$R_OUT" --reasoner "$W" --weights "$R"
 expect_error "restore corrupt image" "$R_OUT" -- "$RIRF" restore "$WORK/truncated.png" -o "$R_OUT" --reasoner "$W" --weights "$R"
@@ -268,6 +269,45 @@ expect_error "train rl mirrored odd group" "$WORK/rl2" -- "$RIRF" train rl --res
 expect_error "train rl sigma 0" "$WORK/rl2" -- "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$WORK/clean" --out "$WORK/rl2" --sigma 0 --steps 1
 expect_error "train rl atoms above the crop" "$WORK/rl2" -- "$RIRF" train rl --restorer "$R" --reasoner "$W" --data "$WORK/clean" --out "$WORK/rl2" --crop 32 --atoms 2000 --steps 1
 [ ! -e "$R_OUT" ] || fail "a failed restore left $R_OUT"
+
+# Outputs that would overwrite an input or each other are refused before any work.
+mkdir -p "$WORK/other" && cp "$SRC/tests/data/golden/p2_clean.png" "$WORK/other/a.png"
+cp "$IMG" "$WORK/original.png"
+expect_error "restore two inputs of one name into a folder" "$WORK/same/a.png" -- \
+  "$RIRF" restore "$IMG" "$WORK/other/a.png" -o "$WORK/same" --reasoner "$W" --weights "$R"
+expect_error "restore onto its input" "" -- "$RIRF" restore "$IMG" -o "$WORK/clean/../clean/a.png" --reasoner "$W" --weights "$R"
+expect_error "restore sheet onto the output" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --sheet "$R_OUT" --reasoner "$W" --weights "$R"
+expect_error "restore report into a missing folder" "$R_OUT" -- \
+  "$RIRF" restore "$IMG" -o "$R_OUT" --diagnosis-out "$WORK/no/d.jsonl" --reasoner "$W" --weights "$R"
+ln -s "$IMG" "$WORK/link.png"
+expect_error "diagnose --out onto its input through a link" "" -- "$RIRF" diagnose "$IMG" --weights "$W" --out "$WORK/link.png"
+expect_error "degrade onto its input" "" -- "$RIRF" degrade "$IMG" "$IMG" --type noise
+expect_error "eval --out onto an input" "" -- "$RIRF" eval --pred "$IMG" --gt "$IMG" --out "$IMG"
+cmp -s "$IMG" "$WORK/original.png" || fail "a refused command changed its input"
+
+# A batch goes on past an image that fails to decode: one line for it, a summary, exit 1, and
+# the others (and the report of them) written.
+"$RIRF" restore "$IMG" "$WORK/truncated.png" -o "$WORK/partial" --diagnosis-out "$WORK/out/partial.jsonl" \
+  --reasoner "$W" --weights "$R" >/dev/null 2>"$WORK/stderr" && fail "restore of a batch with a bad image: exit 0"
+grep -q "truncated.png" "$WORK/stderr" && grep -q "1 of 2 images failed" "$WORK/stderr" \
+  || fail "restore of a batch with a bad image: $(cat "$WORK/stderr")"
+[ -s "$WORK/partial/a.png" ] && [ ! -e "$WORK/partial/truncated.png" ] && [ "$(wc -l <"$WORK/out/partial.jsonl")" -eq 1 ] \
+  || fail "restore of a batch with a bad image should write the good one and its report line"
+"$RIRF" diagnose "$IMG" "$WORK/truncated.png" --weights "$W" --json --out "$WORK/out/partial-d.jsonl" 2>"$WORK/stderr" \
+  && fail "diagnose of a batch with a bad image: exit 0"
+[ "$(wc -l <"$WORK/stderr")" -eq 2 ] && [ "$(wc -l <"$WORK/out/partial-d.jsonl")" -eq 1 ] \
+  || fail "diagnose of a batch with a bad image: $(cat "$WORK/stderr")"
+
+expect_error "more threads than cores" "" -- "$RIRF" --threads 100000 diagnose "$IMG" --backend classical
+expect_error "zero threads" "" -- "$RIRF" --threads 0 diagnose "$IMG" --backend classical
+
+# A damaged run folder is named on --resume, not met with a stack trace.
+cp -r "$WORK/run" "$WORK/badstate" && echo '{"step": ' >"$WORK/badstate/state.json"
+expect_error "resume with a damaged state.json" "" -- \
+  "$RIRF" train reasoner --data "$SRC/tests/data/golden" --out "$WORK/badstate" --steps 4 --batch 2 --crop 32 --resume
+cp -r "$WORK/run" "$WORK/badopt" && head -c 100 "$WORK/run/optimizer.pt" >"$WORK/badopt/optimizer.pt"
+expect_error "resume with a damaged optimizer.pt" "" -- \
+  "$RIRF" train reasoner --data "$SRC/tests/data/golden" --out "$WORK/badopt" --steps 4 --batch 2 --crop 32 --resume
 expect_error "no subcommand" "" -- "$RIRF"
 
 if [ "$failures" -ne 0 ]; then

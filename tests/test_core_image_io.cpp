@@ -185,6 +185,37 @@ TEST_F(ImageIo, BadFilesGetClearErrors) {
   EXPECT_THROW(rirf::load_image(dir_.string()), rirf::Error);
 }
 
+TEST_F(ImageIo, DamagedJpegScanDataIsRefused) {
+  // libjpeg decodes scan data with flipped bits by filling the lost blocks with grey and only
+  // warns; the image must be refused, not restored with grey holes.
+  const auto photo = rirf::load_image(std::string(RIRF_SOURCE_DIR) + "/tests/data/golden/p1_clean.png");
+  const auto jpg = rirf::encode_image(rirf::image_from_tensor(photo.rgb), "jpeg");
+  auto damaged = jpg;
+  for (std::size_t i = jpg.size() / 2; i < jpg.size() / 2 + 40; ++i) damaged[i] = i % 2 ? 0xFF : 0x00;
+  write_bytes("damaged.jpg", damaged);
+  try {
+    rirf::load_image(path("damaged.jpg"));
+    ADD_FAILURE() << "a JPEG with damaged scan data loaded";
+  } catch (const rirf::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("damaged JPEG data"), std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW(rirf::decode_image(jpg.data(), jpg.size()));  // the warning log does not outlive a load
+}
+
+TEST_F(ImageIo, ProbeReadsTheHeaderAndMakesTheSameChecks) {
+  rirf::save_image(rirf::image_from_tensor(random_8bit(40, 50)), path("ok.png"));
+  const auto info = rirf::probe_image(path("ok.png"));
+  EXPECT_EQ(info.width, 50);
+  EXPECT_EQ(info.height, 40);
+  EXPECT_EQ(info.format, "png");
+  rirf::LoadOptions small;
+  small.max_pixels = 100;
+  EXPECT_THROW(rirf::probe_image(path("ok.png"), small), rirf::Error);
+  rirf::write_file_atomic(path("text.png"), std::string("this is not an image\n"));
+  EXPECT_THROW(rirf::probe_image(path("text.png")), rirf::Error);
+  EXPECT_THROW(rirf::probe_image(path("missing.png")), rirf::Error);
+}
+
 // A valid PNG whose IHDR claims `width` x `height` (CRC fixed up), with only 4x4 pixels of data.
 std::vector<std::uint8_t> png_claiming(std::uint32_t width, std::uint32_t height) {
   auto png = rirf::encode_image(rirf::image_from_tensor(at::zeros({1, 3, 4, 4})), "png");

@@ -115,7 +115,7 @@ TEST(DataParallel, TwoRanksStayIdenticalAndMatchOneProcessOnTheUnionOfTheirBatch
       DistributedOptions mine = options;
       mine.rank = rank;
       // Small buckets: the 4 parameter tensors travel in several all-reduces.
-      train::DataParallel ranks(mine, /*bucket_bytes=*/512);
+      train::DataParallel ranks(mine, {}, /*bucket_bytes=*/512);
       auto model = tiny_model(100 + rank);  // different initial weights: broadcast must fix that
       ranks.broadcast(model->parameters());
       if (rank == 0) initial = snapshot(model);

@@ -33,6 +33,7 @@ for r in 0 1; do
 done
 wait %1 || fail "rank 0: $(tail -3 "$WORK/log0")"
 wait %2 || fail "rank 1: $(tail -3 "$WORK/log1")"
+grep -q "waiting up to 60 s for 1 more rank(s) to join at 127.0.0.1:$P" "$WORK/log0" || fail "rank 0 did not say it waits"
 grep -q "data-parallel over 2 ranks" "$WORK/log0" || fail "rank 0 did not report the group"
 [ -s "$WORK/run0/restorer.safetensors" ] || fail "rank 0 wrote no weights"
 [ ! -e "$WORK/run1" ] || fail "rank 1 wrote a run folder"

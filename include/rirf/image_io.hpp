@@ -4,7 +4,8 @@
 // EXIF orientation is applied; ICC-tagged images are converted to sRGB; grey becomes RGB;
 // an alpha channel is split off unchanged into `alpha` (colour is not premultiplied) and put back
 // on save for formats that carry it (PNG, WebP, TIFF); JPEG output is flattened onto white.
-// Decoding fails on truncated or corrupt data rather than returning grey pixels.
+// Decoding fails on truncated or corrupt data rather than returning grey pixels, JPEG scan data
+// that libjpeg could only partly decode included.
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -44,7 +45,16 @@ struct SaveOptions {
   void validate() const;
 };
 
+struct ImageInfo {
+  std::int64_t width = 0, height = 0;
+  std::string format;  // "png", "jpeg", "webp" or "tiff"
+};
+
 Image load_image(const std::string& path, const LoadOptions& options = {});
+// Reads the header only and makes every check load_image makes before decoding (the file
+// exists, is a supported format, is within the pixel limit), so a batch can refuse a bad
+// input before any work. Damaged pixel data is found only by load_image.
+ImageInfo probe_image(const std::string& path, const LoadOptions& options = {});
 Image decode_image(const void* data, std::size_t size, const LoadOptions& options = {},
                    const std::string& name = "<memory>");
 

@@ -116,11 +116,36 @@ VImage to_vips(const at::Tensor& nchw, int bits) {
   return img.copy(VImage::option()->set("interpretation", interpretation));
 }
 
-Image finish_load(VImage img, const std::string& format, const LoadOptions& options, const std::string& name) {
+void check_pixel_limit(const VImage& img, const LoadOptions& options, const std::string& name) {
   const std::int64_t pixels = static_cast<std::int64_t>(img.width()) * img.height();
   check(pixels <= options.max_pixels,
         "cannot read '" + name + "': " + std::to_string(img.width()) + "x" + std::to_string(img.height()) +
             " is over the limit of " + std::to_string(options.max_pixels) + " pixels (raise --max-pixels)");
+}
+
+// libjpeg reports damaged scan data as warnings, fills what it lost with grey and goes on;
+// libvips logs them in its error buffer and returns the image. Those are refused. Stray bytes
+// before a marker, which some cameras write into good files, are let through.
+void check_jpeg_warnings(const std::string& format, const std::string& name) {
+  const std::string log = vips_error_buffer();
+  vips_error_clear();
+  if (format != "jpeg") return;
+  std::size_t start = 0;
+  while (start < log.size()) {
+    std::size_t end = log.find('\n', start);
+    if (end == std::string::npos) end = log.size();
+    const std::string line = log.substr(start, end - start);
+    start = end + 1;
+    const bool damaged = line.find("Corrupt JPEG data") != std::string::npos || line.find("Premature end") != std::string::npos;
+    if (!damaged || line.find("extraneous bytes") != std::string::npos) continue;
+    const std::size_t colon = line.rfind(": ");
+    throw Error("cannot read '" + name + "': damaged JPEG data (" + (colon == std::string::npos ? line : line.substr(colon + 2)) +
+                "); part of the picture is lost");
+  }
+}
+
+Image finish_load(VImage img, const std::string& format, const LoadOptions& options, const std::string& name) {
+  check_pixel_limit(img, options, name);
   const VipsBandFormat band_format = img.format();
   check(band_format == VIPS_FORMAT_UCHAR || band_format == VIPS_FORMAT_USHORT || band_format == VIPS_FORMAT_CHAR ||
             band_format == VIPS_FORMAT_SHORT,
@@ -150,6 +175,7 @@ Image finish_load(VImage img, const std::string& format, const LoadOptions& opti
       img = img.extract_band(0, VImage::option()->set("n", 3));
     }
     out.rgb = to_tensor(img, out.source_bits);
+    check_jpeg_warnings(format, name);
   } catch (const vips::VError& e) {
     throw Error("cannot read '" + name + "': " + vips_message(e));
   }
@@ -173,7 +199,9 @@ void SaveOptions::validate() const {
 }
 
 #ifdef RIRF_WITH_VIPS
-Image load_image(const std::string& path, const LoadOptions& options) {
+namespace {
+// The file's header, opened for a sequential decode after the checks that need no pixels.
+VImage open_image_file(const std::string& path, const LoadOptions& options, std::string& format) {
   options.validate();
   start_vips();
   std::error_code ec;
@@ -182,13 +210,34 @@ Image load_image(const std::string& path, const LoadOptions& options) {
   check(std::filesystem::file_size(path, ec) > 0 && !ec, "cannot read '" + path + "': the file is empty");
   const char* loader = vips_foreign_find_load(path.c_str());
   vips_error_clear();
-  const std::string format = format_of_loader(loader);
+  format = format_of_loader(loader);
   check(!format.empty(), "cannot read '" + path + "': not " + kSupportedList);
   try {
-    return finish_load(VImage::new_from_file(path.c_str(), load_flags()), format, options, path);
+    VImage img = VImage::new_from_file(path.c_str(), load_flags());
+    check_pixel_limit(img, options, path);
+    return img;
   } catch (const vips::VError& e) {
     throw Error("cannot read '" + path + "': " + vips_message(e));
   }
+}
+}  // namespace
+
+Image load_image(const std::string& path, const LoadOptions& options) {
+  std::string format;
+  VImage img = open_image_file(path, options, format);
+  try {
+    return finish_load(img, format, options, path);
+  } catch (const vips::VError& e) {
+    throw Error("cannot read '" + path + "': " + vips_message(e));
+  }
+}
+
+ImageInfo probe_image(const std::string& path, const LoadOptions& options) {
+  ImageInfo info;
+  const VImage img = open_image_file(path, options, info.format);
+  info.width = img.width();
+  info.height = img.height();
+  return info;
 }
 
 Image decode_image(const void* data, std::size_t size, const LoadOptions& options, const std::string& name) {
@@ -272,6 +321,7 @@ namespace {
 }  // namespace
 
 Image load_image(const std::string& path, const LoadOptions&) { no_codecs("read '" + path + "'"); }
+ImageInfo probe_image(const std::string& path, const LoadOptions&) { no_codecs("read '" + path + "'"); }
 Image decode_image(const void*, std::size_t, const LoadOptions&, const std::string& name) { no_codecs("read '" + name + "'"); }
 std::vector<std::uint8_t> encode_image(const Image&, const std::string& format, const SaveOptions&) { no_codecs("encode " + format); }
 #endif

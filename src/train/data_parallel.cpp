@@ -115,7 +115,8 @@ struct DataParallel::Group {
 struct DataParallel::Group {};
 #endif
 
-DataParallel::DataParallel(const DistributedOptions& options, std::int64_t bucket_bytes)
+DataParallel::DataParallel(const DistributedOptions& options, const std::function<void(const std::string&)>& log,
+                           std::int64_t bucket_bytes)
     : rank_(options.rank), world_size_(options.world_size), bucket_bytes_(bucket_bytes) {
   options.validate();
   if (world_size_ == 1) return;
@@ -133,12 +134,15 @@ DataParallel::DataParallel(const DistributedOptions& options, std::int64_t bucke
   // says so; every rank is then its client, under the key prefix PyTorch's own workers use.
   const char* agent_store = std::getenv("TORCHELASTIC_USE_AGENT_STORE");
   const bool use_agent_store = agent_store && std::string(agent_store) == "True";
+  if (log && rank_ == 0)  // the other ranks stay silent, as in the rest of the run
+    log("waiting up to " + std::to_string(options.timeout_s) + " s for " + std::to_string(world_size_ - 1) +
+        " more rank(s) to join at " + master);
   try {
     ::c10d::TCPStoreOptions store_options;
     store_options.port = static_cast<std::uint16_t>(options.master_port);
     store_options.isServer = rank_ == 0 && !use_agent_store;
     store_options.numWorkers = static_cast<std::size_t>(world_size_);
-    store_options.waitWorkers = true;
+    store_options.waitWorkers = false;  // the process group waits for the ranks: one timeout, not two
     store_options.timeout = timeout;
     group_->store = c10::make_intrusive<::c10d::TCPStore>(options.master_addr, store_options);
     if (use_agent_store) {

@@ -7,6 +7,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,9 +19,11 @@ namespace rirf::train {
 class DataParallel {
  public:
   // Joins the group: rank 0 serves the TCP store at master_addr:master_port, the others connect.
-  // Blocks until every rank has joined; throws Error after options.timeout_s if one never does.
+  // Blocks until every rank has joined, rank 0 saying so first through `log` (it may wait
+  // minutes for a node still starting); throws Error after options.timeout_s if one never does.
   // Gradients are reduced in buckets of up to bucket_bytes (one all-reduce per bucket).
-  explicit DataParallel(const DistributedOptions& options, std::int64_t bucket_bytes = 8 << 20);
+  explicit DataParallel(const DistributedOptions& options, const std::function<void(const std::string&)>& log = {},
+                        std::int64_t bucket_bytes = 8 << 20);
   ~DataParallel();
   DataParallel(const DataParallel&) = delete;
   DataParallel& operator=(const DataParallel&) = delete;

@@ -240,7 +240,7 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
   std::optional<Batch> val;
   if (main_rank && !options.val_dir.empty()) val = make_validation(PhotoPool({options.val_dir}, 256), 256);
 
-  train::DataParallel ranks(options.distributed);
+  train::DataParallel ranks(options.distributed, log);
   const auto log_main = train::main_rank_log(ranks, log);
   train::open_run(ranks, options.distributed, options.out_dir, log);
   log_main(fmt("training photos: %zu; training on %s", pool.size(), device.str().c_str()));
@@ -253,7 +253,10 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
   Rng rng(ranks.data_seed(options.seed));
   double best = -1e9;
   if (options.resume) {
-    if (main_rank) load_diagnet_weights(net, (out / "checkpoint.safetensors").string());
+    if (main_rank) {
+      train::require_checkpoint(options.out_dir);
+      load_diagnet_weights(net, (out / "checkpoint.safetensors").string());
+    }
     const auto state = train::resume_state(ranks, options.out_dir, optimizer);
     step = state.at("step").get<int>();
     rng = Rng(ranks.data_seed(state.at("rng").get<std::uint64_t>()));

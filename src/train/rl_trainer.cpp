@@ -129,7 +129,7 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
   if (main_rank && !options.val_dir.empty())
     val = train::make_validation(PhotoPool({options.val_dir}, options.val_crop), options.val_crop);
 
-  train::DataParallel ranks(options.distributed);
+  train::DataParallel ranks(options.distributed, log);
   const auto log_main = train::main_rank_log(ranks, log);
   train::open_run(ranks, options.distributed, options.out_dir, log);
   const bool film = options.explore == "film";

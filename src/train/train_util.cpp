@@ -56,16 +56,49 @@ void open_run(const DataParallel& ranks, const DistributedOptions& distributed, 
             distributed.master_addr.c_str(), distributed.master_port));
 }
 
+namespace {
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+// state.json parsed, with the fields a resumed run reads checked: {"step": N >= 0, "rng": S}.
+nlohmann::json checked_run_state(const std::string& text, const std::string& path) {
+  nlohmann::json state;
+  try {
+    state = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error("cannot resume: '" + path + "' is not valid JSON (" + first_line(e.what()) + ")");
+  }
+  check(state.is_object() && state.contains("step") && state["step"].is_number_integer() &&
+            state["step"].get<std::int64_t>() >= 0 && state["step"].get<std::int64_t>() <= std::numeric_limits<int>::max() &&
+            state.contains("rng") && state["rng"].is_number_unsigned() &&
+            (!state.contains("best_score") || state["best_score"].is_number()),
+        "cannot resume: '" + path + "' needs a step (an integer >= 0) and an rng state (an unsigned integer)");
+  return state;
+}
+}  // namespace
+
+void require_checkpoint(const std::string& out) {
+  check(std::filesystem::exists(std::filesystem::path(out) / "state.json"),
+        "cannot resume: no checkpoint in '" + out + "' (drop --resume to start a new run)");
+}
+
 nlohmann::json resume_state(DataParallel& ranks, const std::string& out, torch::optim::Optimizer& optimizer) {
   std::string state, moments;
   if (ranks.is_main()) {
+    require_checkpoint(out);
     const auto path = std::filesystem::path(out) / "state.json";
-    check(std::filesystem::exists(path), "cannot resume: no checkpoint in '" + out + "'");
     state = read_file_text(path.string());
+    checked_run_state(state, path.string());
     // The moments go where the parameters are (a run checkpointed on a GPU resumes on one).
     const auto& params = optimizer.param_groups().front().params();
     const at::Device device = params.empty() ? at::Device(at::kCPU) : params.front().device();
-    torch::load(optimizer, (std::filesystem::path(out) / "optimizer.pt").string(), device);
+    const auto optimizer_path = (std::filesystem::path(out) / "optimizer.pt").string();
+    check(std::filesystem::exists(optimizer_path), "cannot resume: '" + optimizer_path + "' is missing");
+    try {
+      torch::load(optimizer, optimizer_path, device);
+    } catch (const c10::Error& e) {
+      throw Error("cannot resume: '" + optimizer_path + "' is damaged or belongs to another network (" +
+                  first_line(e.what()) + ")");
+    }
     if (ranks.enabled()) {
       std::ostringstream bytes;
       torch::save(optimizer, bytes);
@@ -78,7 +111,7 @@ nlohmann::json resume_state(DataParallel& ranks, const std::string& out, torch::
     std::istringstream bytes(moments);
     torch::load(optimizer, bytes);
   }
-  return nlohmann::json::parse(state);
+  return checked_run_state(state, "state.json");
 }
 
 void update_ema(torch::nn::Module& ema, torch::nn::Module& net, double decay) {

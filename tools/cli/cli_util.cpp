@@ -1,6 +1,8 @@
 // Helpers shared by the subcommands that read images or shipped models.
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 
 #include "commands.hpp"
 #include "rirf/error.hpp"
@@ -26,19 +28,76 @@ std::string shipped_model(const std::string& file_name, const std::string& hint)
   throw Error("no shipped " + file_name + " found (looked in " + looked + "); " + hint);
 }
 
+namespace {
+// One spelling per file: symlinks and ".." resolved as far as the path exists.
+fs::path identity(const std::string& path) {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(fs::absolute(path, ec), ec);
+  return ec ? fs::absolute(path).lexically_normal() : p;
+}
+}  // namespace
+
 std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
   std::vector<std::string> files;
+  std::set<fs::path> seen;  // a file named twice (itself and in its folder) is done once
+  const auto add = [&](const std::string& file) {
+    if (seen.insert(identity(file)).second) files.push_back(file);
+  };
   for (const auto& input : inputs) {
     std::error_code ec;
     if (fs::is_directory(input, ec)) {
       const auto listed = list_image_files(input);
       check(!listed.empty(), "no PNG, JPEG, WebP or TIFF images in '" + input + "'");
-      files.insert(files.end(), listed.begin(), listed.end());
+      for (const auto& file : listed) add(file);
     } else {
-      files.push_back(input);
+      add(input);
     }
   }
   return files;
+}
+
+void check_outputs(const std::vector<std::string>& inputs, const std::vector<OutputPath>& outputs) {
+  std::vector<fs::path> input_ids;
+  for (const auto& input : inputs) input_ids.push_back(identity(input));
+  std::vector<fs::path> output_ids;
+  for (const auto& [flag, path, folder_made_here] : outputs) {
+    const fs::path id = identity(path);
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+      check(id != input_ids[i], flag + ": '" + path + "' is the input '" + inputs[i] + "'; it would be overwritten");
+    for (std::size_t j = 0; j < output_ids.size(); ++j)
+      check(id != output_ids[j], flag + ": '" + path + "' is also the output of " + outputs[j].flag + " ('" +
+                                     outputs[j].path + "'); one would overwrite the other");
+    output_ids.push_back(id);
+    std::error_code ec;
+    const fs::path folder = fs::absolute(path, ec).parent_path();
+    check(folder_made_here || fs::is_directory(folder, ec), flag + ": the folder of '" + path + "' does not exist");
+    check(!fs::is_directory(path, ec), flag + ": '" + path + "' is a folder");
+  }
+}
+
+std::size_t run_batch(const std::vector<std::string>& files, const std::function<void(std::size_t)>& work) {
+  if (files.size() == 1) {
+    work(0);
+    return 0;
+  }
+  std::size_t failed = 0;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    try {
+      work(i);
+    } catch (const Error& e) {
+      const std::string message = e.what();
+      const bool names_file = message.find(files[i]) != std::string::npos;
+      std::fprintf(stderr, "rirf: error: %s%s\n", names_file ? "" : (files[i] + ": ").c_str(), message.c_str());
+      std::fflush(stderr);
+      ++failed;
+    }
+  }
+  return failed;
+}
+
+void finish_batch(std::size_t failed, std::size_t total, const std::string& what_was_written) {
+  check(failed == 0, std::to_string(failed) + " of " + std::to_string(total) + " images failed (each is named above)" +
+                         (failed < total ? "; " + what_was_written : ""));
 }
 
 }  // namespace rirf::cli

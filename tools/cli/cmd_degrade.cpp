@@ -58,11 +58,14 @@ void run(const DegradeArgs& args) {
     plan.validate();
   }
 
+  const std::string plan_path = args.plan_out.empty() ? default_plan_path(args.output) : args.plan_out;
+  std::vector<std::string> inputs{args.input};
+  if (!args.plan_in.empty()) inputs.push_back(args.plan_in);
+  check_outputs(inputs, {{"output", args.output}, {"--plan-out", plan_path}});
   Image image = load_image(args.input, load);
   image.rgb = apply(image.rgb, plan);
   nlohmann::json plan_json = plan_to_json(plan);
   plan_json["diagnosis"] = diagnosis_to_json(diagnosis_from_plan(plan, image.rgb));
-  const std::string plan_path = args.plan_out.empty() ? default_plan_path(args.output) : args.plan_out;
 
   save_image(image, args.output, save);
   try {

@@ -23,28 +23,31 @@ void run(const DiagnoseArgs& a) {
   check(a.backend == "diagnet" || a.backend == "classical",
         "--backend: unknown backend '" + a.backend + "' (valid: diagnet, classical)");
   check(a.backend == "diagnet" || a.weights.empty(), "--weights applies to --backend diagnet only");
+  LoadOptions load;
+  load.max_pixels = a.max_pixels;
   const auto files = expand_inputs(a.inputs);
+  for (const auto& file : files) probe_image(file, load);  // a bad input stops the run before any work
+  if (!a.out.empty()) check_outputs(files, {{"--out", a.out}});
   const std::unique_ptr<Reasoner> reasoner = a.backend == "classical"
                                                  ? make_classical_reasoner()
                                                  : load_diagnet_reasoner(a.weights.empty() ? shipped_model("reasoner.safetensors", "give --weights FILE or --backend classical") : a.weights);
-  LoadOptions load;
-  load.max_pixels = a.max_pixels;
   std::string output;
-  for (const auto& file : files) {
-    const Diagnosis d = reasoner->diagnose(load_image(file, load).rgb);
+  const std::size_t failed = run_batch(files, [&](std::size_t i) {
+    const Diagnosis d = reasoner->diagnose(load_image(files[i], load).rgb);
     if (a.json) {
       nlohmann::json j = diagnosis_to_json(d);
-      j["file"] = file;
+      j["file"] = files[i];
       output += j.dump() + "\n";
     } else {
-      output += "== " + file + "\n" + diagnosis_to_text(d) + "\n";
+      output += "== " + files[i] + "\n" + diagnosis_to_text(d) + "\n";
     }
     if (a.out.empty()) {  // stream to the terminal as each image is done
       std::cout << output << std::flush;
       output.clear();
     }
-  }
-  if (!a.out.empty()) write_file_atomic(a.out, output);
+  });
+  if (!a.out.empty() && failed < files.size()) write_file_atomic(a.out, output);  // the images that were read
+  finish_batch(failed, files.size(), "the others were diagnosed");
 }
 
 }  // namespace

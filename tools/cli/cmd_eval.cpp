@@ -93,9 +93,15 @@ void run(const EvalArgs& a) {
   m.validate();
   LoadOptions load;
   load.max_pixels = a.max_pixels;
+  const auto pairs = pair_files(a.pred, a.gt);
+  if (!a.out.empty()) {
+    std::vector<std::string> inputs;
+    for (const auto& [pred_path, gt_path] : pairs) inputs.insert(inputs.end(), {pred_path, gt_path});
+    check_outputs(inputs, {{"--out", a.out}});
+  }
   std::vector<Row> rows;
   Row mean{"mean", 0, 0};
-  for (const auto& [pred_path, gt_path] : pair_files(a.pred, a.gt)) {
+  for (const auto& [pred_path, gt_path] : pairs) {
     const Image pred = load_image(pred_path, load), gt = load_image(gt_path, load);
     check(pred.width() == gt.width() && pred.height() == gt.height(),
           "'" + pred_path + "' is " + std::to_string(pred.width()) + "x" + std::to_string(pred.height()) + " but '" +

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "commands.hpp"
@@ -70,6 +71,7 @@ at::Tensor before_after_sheet(const std::vector<at::Tensor>& rows) {
 // Where each input's result goes: OUT itself for one file input, else OUT/<name>.png.
 std::vector<std::string> output_paths(const std::vector<std::string>& files, const std::string& out, bool folder) {
   std::vector<std::string> paths;
+  std::map<std::string, std::string> first_input_of;  // output path -> the input restored to it
   for (const auto& file : files) {
     if (!folder) {
       check(!image_format_from_path(out).empty(),
@@ -77,6 +79,9 @@ std::vector<std::string> output_paths(const std::vector<std::string>& files, con
       paths.push_back(out);
     } else {
       paths.push_back((fs::path(out) / fs::path(file).stem()).string() + ".png");
+      const auto [seen, added] = first_input_of.emplace(paths.back(), file);
+      check(added, "-o: '" + seen->second + "' and '" + file + "' would both be restored to '" + paths.back() +
+                       "'; restore them into different folders");
     }
   }
   return paths;
@@ -89,12 +94,20 @@ void run(const RestoreArgs& a) {
   RestoreOptions options = a.options;
   for (const auto& name : a.only) options.only.push_back(type_from_name(name));
   options.validate();
+  LoadOptions load;
+  load.max_pixels = a.max_pixels;
   const auto files = expand_inputs(a.inputs);
+  for (const auto& file : files) probe_image(file, load);  // a bad input stops the run before any work
   std::error_code ec;
   const bool folder = files.size() > 1 || fs::is_directory(a.inputs.front(), ec) || fs::is_directory(a.output, ec);
   const auto outputs = output_paths(files, a.output, folder);
   check(a.sheet.empty() || !image_format_from_path(a.sheet).empty(),
         "--sheet: '" + a.sheet + "' has no image extension (.png, .jpg, .webp, .tif)");
+  std::vector<OutputPath> targets;
+  for (const auto& output : outputs) targets.push_back({"-o", output, folder});
+  if (!a.sheet.empty()) targets.push_back({"--sheet", a.sheet});
+  if (!a.diagnosis_out.empty()) targets.push_back({"--diagnosis-out", a.diagnosis_out});
+  check_outputs(files, targets);
   const std::unique_ptr<Reasoner> reasoner =
       a.backend == "classical"
           ? make_classical_reasoner()
@@ -104,12 +117,10 @@ void run(const RestoreArgs& a) {
   const std::unique_ptr<Restorer> restorer =
       load_restorer(!a.weights.empty() ? a.weights : shipped_model("restorer.safetensors", "give --weights FILE"));
   if (folder) ensure_directory(a.output);
-  LoadOptions load;
-  load.max_pixels = a.max_pixels;
   const bool terminal = isatty(STDERR_FILENO);
   std::string report;
   std::vector<at::Tensor> sheet_rows;
-  for (std::size_t i = 0; i < files.size(); ++i) {
+  const std::size_t failed = run_batch(files, [&](std::size_t i) {
     const auto start = std::chrono::steady_clock::now();
     Image image = load_image(files[i], load);
     const Diagnosis before = reasoner->diagnose(image.rgb);
@@ -119,9 +130,9 @@ void run(const RestoreArgs& a) {
     };
     const at::Tensor input = image.rgb;
     image.rgb = restorer->restore(image.rgb, before, options, progress);
-    if (!a.sheet.empty()) sheet_rows.push_back(sheet_row(input, image.rgb));
     const Diagnosis after = reasoner->diagnose(image.rgb);
     save_image(image, outputs[i]);
+    if (!a.sheet.empty()) sheet_rows.push_back(sheet_row(input, image.rgb));
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("%s -> %s (%.2f s): %s\n", files[i].c_str(), outputs[i].c_str(), seconds,
                 before_after(before, after).c_str());
@@ -131,12 +142,16 @@ void run(const RestoreArgs& a) {
                                 {"after", diagnosis_to_json(after)}})
                     .dump() +
                 "\n";
+  });
+  // The report and the sheet cover the images that were written.
+  if (failed < files.size()) {
+    if (!a.diagnosis_out.empty()) write_file_atomic(a.diagnosis_out, report);
+    if (!a.sheet.empty()) {
+      save_image(image_from_tensor(before_after_sheet(sheet_rows)), a.sheet);
+      std::printf("before | after sheet: %s\n", a.sheet.c_str());
+    }
   }
-  if (!a.diagnosis_out.empty()) write_file_atomic(a.diagnosis_out, report);
-  if (!a.sheet.empty()) {
-    save_image(image_from_tensor(before_after_sheet(sheet_rows)), a.sheet);
-    std::printf("before | after sheet: %s\n", a.sheet.c_str());
-  }
+  finish_batch(failed, files.size(), "the others were restored");
 }
 
 }  // namespace

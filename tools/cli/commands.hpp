@@ -2,7 +2,9 @@
 // Nothing here does work itself: the library does; these files only bind flags to options.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,8 +20,27 @@ void add_max_pixels_option(CLI::App& cmd, std::int64_t& max_pixels);
 // A shipped model file: $RIRF_MODELS_DIR, then models/ beside the binary's build or install
 // tree. Throws Error saying where it looked and which flag to give instead.
 std::string shipped_model(const std::string& file_name, const std::string& hint);
-// Files as given, folders replaced by the images directly inside them (sorted).
+// Files as given, folders replaced by the images directly inside them (sorted); a file named
+// twice is kept once.
 std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs);
+
+// An output path and the flag that named it, for the checks below.
+struct OutputPath {
+  std::string flag;  // "-o", "--sheet", ... as the user would write it
+  std::string path;
+  bool folder_made_here = false;  // the command creates the path's folder itself
+};
+// Refuses, before any work, outputs that would overwrite an input or one another (the same
+// file under any spelling: relative, absolute, through a symlink), and outputs whose folder
+// does not exist. Folders that the command creates itself are not outputs here.
+void check_outputs(const std::vector<std::string>& inputs, const std::vector<OutputPath>& outputs);
+
+// Runs `work(i)` for each of `count` inputs. With one input an Error stops the command as
+// usual. With several, a failed input is reported on one line on stderr and the others go on,
+// as cp or gzip do; returns how many failed, for the caller to fail the command at the end.
+std::size_t run_batch(const std::vector<std::string>& files, const std::function<void(std::size_t)>& work);
+// Throws when `failed` is not 0: "N of M images failed (each is named above)".
+void finish_batch(std::size_t failed, std::size_t total, const std::string& what_was_written);
 
 void register_restore(CLI::App& app);
 void register_degrade(CLI::App& app);
