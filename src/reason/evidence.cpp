@@ -262,41 +262,6 @@ at::Tensor noise_sigma(const at::Tensor& images) {
   return sigma.view({n, 3}).mean(1).to(at::kDouble);
 }
 
-double weak_texture_noise_sigma(const at::Tensor& images) {
-  constexpr std::int64_t kPatch = 7, kStride = 3;
-  if (images.size(2) < kPatch || images.size(3) < kPatch) return -1.0;
-  // [M, 49] patches of every channel of every tile, 0-255.
-  const at::Tensor x = images.to(at::kCPU, at::kFloat).contiguous().mul(255.0);
-  std::vector<double> channel_sigmas;
-  for (std::int64_t c = 0; c < 3; ++c) {
-    const at::Tensor patches = x.select(1, c).unfold(1, kPatch, kStride).unfold(2, kPatch, kStride).reshape({-1, kPatch, kPatch});
-    const at::Tensor dh = patches.slice(2, 1) - patches.slice(2, 0, kPatch - 1);
-    const at::Tensor dv = patches.slice(1, 1) - patches.slice(1, 0, kPatch - 1);
-    const at::Tensor texture = dh.square().sum({1, 2}) + dv.square().sum({1, 2});  // [M]
-    const at::Tensor rows = patches.reshape({-1, kPatch * kPatch}).to(at::kDouble);
-    const auto smallest_variance = [&](const at::Tensor& chosen) {
-      const at::Tensor centred = chosen - chosen.mean(0, true);
-      const at::Tensor covariance = centred.t().mm(centred) / static_cast<double>(chosen.size(0) - 1);
-      return at::linalg_eigvalsh(covariance).min().item<double>();
-    };
-    // Noise of variance s2 alone gives a gradient energy of s2 times a chi-square-like variable:
-    // Gamma(N/2, 2 tr(D'D) / N) with N = 49 and tr(D'D) = 2 * 2 * 42 = 168; its 0.99 quantile by
-    // Wilson-Hilferty is 256.9.
-    constexpr double kWeakTextureQuantile = 256.9;
-    double variance = smallest_variance(rows);
-    for (int iteration = 0; iteration < 8; ++iteration) {
-      const at::Tensor weak = texture < kWeakTextureQuantile * std::max(variance, 1e-3);
-      if (weak.sum().item<std::int64_t>() < 4 * kPatch * kPatch) break;
-      const double next = smallest_variance(rows.index_select(0, weak.nonzero().squeeze(1)));
-      const bool settled = std::abs(next - variance) < 1e-3 * std::max(variance, 1e-3);
-      variance = next;
-      if (settled) break;
-    }
-    channel_sigmas.push_back(std::sqrt(std::max(variance, 0.0)));
-  }
-  return (channel_sigmas[0] + channel_sigmas[1] + channel_sigmas[2]) / 3.0;
-}
-
 double midtone_noise_sigma(const at::Tensor& images) {
   if (images.size(2) < 8 || images.size(3) < 8) return -1.0;
   const FlatnessMaps maps = flatness_maps(images.to(at::kCPU, at::kFloat) * 255.0, true);

@@ -40,12 +40,6 @@ at::Tensor noise_sigma(const at::Tensor& images);          // [N], 0-255 scale
 // or a bright picture). It reads white noise; a camera's correlated noise reads far lower.
 constexpr std::int64_t kMinPixelsPerBand = 256;
 double midtone_noise_sigma(const at::Tensor& images);
-// Liu, Tanaka and Okutomi (2013): the noise sigma (0-255 scale) as the smallest eigenvalue of the
-// covariance of 7x7 patches of weak texture, the weak ones picked again with each estimate (a
-// patch is weak when its gradient energy is below the 0.99 quantile that noise of that sigma
-// alone would give). Texture lives in few patch directions, noise in all, so texture barely
-// raises it; pooled over all of `images` (the tiles of one picture), per channel, averaged.
-double weak_texture_noise_sigma(const at::Tensor& images);
 at::Tensor gradient_energy_ratio(const at::Tensor& images);  // [N], 0-0.995 (0 for a flat image)
 at::Tensor haze_density(const at::Tensor& images);         // [N], 0-0.95
 // 99th percentile of the gradient magnitude after / before a Gaussian blur of extra_sigma px:
