@@ -53,19 +53,31 @@ std::vector<at::Tensor> load_pack(const std::string& path) {
 PhotoPool::PhotoPool(const std::vector<std::string>& dirs, std::int64_t min_side,
                      const std::vector<std::string>& exclude) {
   std::vector<std::string> files;
+  std::vector<bool> excluded(exclude.size(), false);  // which names matched a file
+  bool packs = false;
   for (const auto& dir : dirs) {
     if (is_pack(dir)) {
+      packs = true;
       for (const auto& photo : load_pack(dir))
         if (photo.size(1) >= min_side && photo.size(2) >= min_side) photos_.push_back(photo);
       continue;
     }
     std::error_code ec;
     check(std::filesystem::is_directory(dir, ec), "cannot read photos from '" + dir + "': not a folder");
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, ec))
-      if (entry.is_regular_file() && !image_format_from_path(entry.path().string()).empty() &&
-          std::find(exclude.begin(), exclude.end(), entry.path().filename().string()) == exclude.end())
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, ec)) {
+      if (!entry.is_regular_file() || image_format_from_path(entry.path().string()).empty()) continue;
+      const auto name = std::find(exclude.begin(), exclude.end(), entry.path().filename().string());
+      if (name == exclude.end()) {
         files.push_back(entry.path().string());
+      } else {
+        excluded[static_cast<std::size_t>(name - exclude.begin())] = true;
+      }
+    }
   }
+  // A misspelt name would quietly train on the very file it was meant to keep out.
+  for (std::size_t i = 0; i < exclude.size(); ++i)
+    check(excluded[i], "--exclude " + exclude[i] + ": no training image of that name in the given folders" +
+                           (packs ? " (a photo pack is made with its own --exclude, rirf train pack)" : ""));
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
     const Image image = load_image(file);

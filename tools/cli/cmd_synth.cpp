@@ -38,17 +38,21 @@ void run(const SynthArgs& args) {
   check(!sources.empty(), "no PNG, JPEG, WebP or TIFF images in '" + args.clean_dir + "'");
   LoadOptions load;
   load.max_pixels = args.max_pixels;
+  for (const auto& source : sources) probe_image(source, load);  // a bad image stops the run before any output
   SaveOptions save;
   save.bits = 8;  // the published protocols work on 8-bit images
   save.strip_metadata = true;
 
   const std::string degraded_dir = (fs::path(args.out_dir) / "degraded").string();
   const std::string clean_dir = (fs::path(args.out_dir) / "clean").string();
-  ensure_directory(degraded_dir);
-  ensure_directory(clean_dir);
-
-  std::vector<std::string> written;  // removed again if anything fails, so no partial set is left
+  // Folders made here and files written, removed again if anything fails: no partial set is left.
+  std::vector<std::string> made, written;
+  std::error_code ec;
+  for (fs::path dir = fs::absolute(degraded_dir); !fs::exists(dir, ec); dir = dir.parent_path()) made.push_back(dir.string());
+  if (!fs::exists(clean_dir, ec)) made.insert(made.begin(), clean_dir);
   try {
+    ensure_directory(degraded_dir);
+    ensure_directory(clean_dir);
     std::string manifest;
     const std::int64_t total = args.suite.empty() ? args.count : static_cast<std::int64_t>(sources.size());
     for (std::int64_t k = 0; k < total; ++k) {
@@ -82,7 +86,8 @@ void run(const SynthArgs& args) {
     }
     write_file_atomic((fs::path(args.out_dir) / "manifest.jsonl").string(), manifest);
   } catch (...) {
-    for (const auto& path : written) fs::remove(path);
+    for (const auto& path : written) fs::remove(path, ec);
+    for (const auto& dir : made) fs::remove(dir, ec);  // innermost first; only while empty
     throw;
   }
 }
