@@ -5,7 +5,9 @@
 // an alpha channel is split off unchanged into `alpha` (colour is not premultiplied) and put back
 // on save for formats that carry it (PNG, WebP, TIFF); JPEG output is flattened onto white.
 // Decoding fails on truncated or corrupt data rather than returning grey pixels, JPEG scan data
-// that libjpeg could only partly decode included.
+// that libjpeg could only partly decode included (seen by its warnings; libjpeg reports only a
+// decode's first, so damage after a harmless first warning passes). Loads from several threads
+// are safe and take turns.
 #pragma once
 
 #include <ATen/core/Tensor.h>

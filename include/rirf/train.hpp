@@ -13,6 +13,9 @@
 
 namespace rirf {
 
+// The cores this process may run on (its CPU affinity: taskset, a container's cpuset), at least 1.
+int usable_cores();
+
 // Data-parallel training over several processes (one machine or many) on torch's c10d with the
 // Gloo backend; see docs/distributed.md. world_size 1 is ordinary one-process training.
 struct DistributedOptions {

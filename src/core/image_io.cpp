@@ -126,9 +126,12 @@ void check_pixel_limit(const VImage& img, const LoadOptions& options, const std:
 // libjpeg reports damaged scan data as warnings, fills what it lost with grey and goes on;
 // libvips logs them in its error buffer and returns the image. Those are refused. Stray bytes
 // before a marker, which some cameras write into good files, are let through.
+// libjpeg passes on only the first warning of a decode, so damage after a first warning about
+// stray bytes goes unseen.
 void check_jpeg_warnings(const std::string& format, const std::string& name) {
-  const std::string log = vips_error_buffer();
-  vips_error_clear();
+  char* copy = vips_error_buffer_copy();  // also clears it
+  const std::string log = copy != nullptr ? copy : "";
+  g_free(copy);
   if (format != "jpeg") return;
   std::size_t start = 0;
   while (start < log.size()) {
@@ -201,6 +204,13 @@ void SaveOptions::validate() const {
 #ifdef RIRF_WITH_VIPS
 namespace {
 // The file's header, opened for a sequential decode after the checks that need no pixels.
+// libvips' error log, where a load's JPEG warnings are read, is one per process: loads take turns
+// from clearing it to reading it (they decode with one libvips worker anyway).
+std::mutex& load_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
 VImage open_image_file(const std::string& path, const LoadOptions& options, std::string& format) {
   options.validate();
   start_vips();
@@ -223,6 +233,7 @@ VImage open_image_file(const std::string& path, const LoadOptions& options, std:
 }  // namespace
 
 Image load_image(const std::string& path, const LoadOptions& options) {
+  const std::lock_guard<std::mutex> lock(load_mutex());
   std::string format;
   VImage img = open_image_file(path, options, format);
   try {
@@ -233,6 +244,7 @@ Image load_image(const std::string& path, const LoadOptions& options) {
 }
 
 ImageInfo probe_image(const std::string& path, const LoadOptions& options) {
+  const std::lock_guard<std::mutex> lock(load_mutex());
   ImageInfo info;
   const VImage img = open_image_file(path, options, info.format);
   info.width = img.width();
@@ -241,6 +253,7 @@ ImageInfo probe_image(const std::string& path, const LoadOptions& options) {
 }
 
 Image decode_image(const void* data, std::size_t size, const LoadOptions& options, const std::string& name) {
+  const std::lock_guard<std::mutex> lock(load_mutex());
   options.validate();
   start_vips();
   check(data != nullptr && size > 0, "cannot read '" + name + "': no data");

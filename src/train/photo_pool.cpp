@@ -66,12 +66,10 @@ PhotoPool::PhotoPool(const std::vector<std::string>& dirs, std::int64_t min_side
     check(std::filesystem::is_directory(dir, ec), "cannot read photos from '" + dir + "': not a folder");
     for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, ec)) {
       if (!entry.is_regular_file() || image_format_from_path(entry.path().string()).empty()) continue;
-      const auto name = std::find(exclude.begin(), exclude.end(), entry.path().filename().string());
-      if (name == exclude.end()) {
-        files.push_back(entry.path().string());
-      } else {
-        excluded[static_cast<std::size_t>(name - exclude.begin())] = true;
-      }
+      bool skip = false;
+      for (std::size_t i = 0; i < exclude.size(); ++i)
+        if (exclude[i] == entry.path().filename().string()) excluded[i] = skip = true;
+      if (!skip) files.push_back(entry.path().string());
     }
   }
   // A misspelt name would quietly train on the very file it was meant to keep out.

@@ -230,6 +230,7 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
   // Bad data or initial weights fail before anything is written, on every rank before it joins
   // the others. Only rank 0 validates, logs and writes the run folder.
   const PhotoPool pool(options.data_dirs, options.crop, options.exclude);
+  if (options.resume && options.distributed.rank == 0) train::require_checkpoint(options.out_dir);
   const bool main_rank = options.distributed.rank == 0;
   DiagNet net;
   const bool initialise = main_rank && !options.init.empty() && !options.resume;  // a resumed run has its own weights
@@ -253,10 +254,7 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
   Rng rng(ranks.data_seed(options.seed));
   double best = -1e9;
   if (options.resume) {
-    if (main_rank) {
-      train::require_checkpoint(options.out_dir);
-      load_diagnet_weights(net, (out / "checkpoint.safetensors").string());
-    }
+    if (main_rank) load_diagnet_weights(net, (out / "checkpoint.safetensors").string());
     const auto state = train::resume_state(ranks, options.out_dir, optimizer);
     step = state.at("step").get<int>();
     rng = Rng(ranks.data_seed(state.at("rng").get<std::uint64_t>()));

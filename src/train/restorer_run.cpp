@@ -50,7 +50,6 @@ int start_restorer_run(DataParallel& ranks, const std::string& out, bool resume,
   int step = 0;
   if (resume) {
     if (ranks.is_main()) {
-      require_checkpoint(out);
       load_restorer_into(net, (fs::path(out) / "checkpoint.safetensors").string());
       load_restorer_into(ema, (fs::path(out) / "ema.safetensors").string());
     }

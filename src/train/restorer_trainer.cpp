@@ -92,6 +92,7 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
   // Bad data, validation photos or weights fail before anything is written, on every rank
   // before it joins the others. Only rank 0 validates, logs and writes the run folder.
   const PhotoPool pool(options.data_dirs, options.crop, options.exclude);
+  if (options.resume && options.distributed.rank == 0) train::require_checkpoint(options.out_dir);
   DiagNet reasoner;
   if (!options.blind) load_diagnet_weights(reasoner, options.reasoner);
   reasoner->eval();

@@ -109,6 +109,7 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
 
   // Bad data or weights fail before anything is written, on every rank before it joins.
   const PhotoPool pool(options.data_dirs, options.crop, options.exclude);
+  if (options.resume && options.distributed.rank == 0) train::require_checkpoint(options.out_dir);
   DiagNet reasoner;
   load_diagnet_weights(reasoner, options.reasoner);
   reasoner->eval();

@@ -1,5 +1,7 @@
 #include "train/train_util.hpp"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdarg>
@@ -35,7 +37,7 @@ void set_learning_rate(torch::optim::AdamW& optimizer, double lr) {
 }
 
 void set_threads(int threads, const DistributedOptions& distributed) {
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int cores = usable_cores();
   if (threads > 0)
     at::set_num_threads(threads);
   else if (distributed.local_world_size > 1)
@@ -180,6 +182,12 @@ double RunClock::minutes_left() const {
 }  // namespace rirf::train
 
 namespace rirf {
+
+int usable_cores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 void ComputeOptions::validate(const DistributedOptions& distributed) const {
   check(data_workers >= 0 && data_workers <= 256, "train: --data-workers must be in [0, 256]");

@@ -32,8 +32,10 @@ namespace {
 // One spelling per file: symlinks and ".." resolved as far as the path exists.
 fs::path identity(const std::string& path) {
   std::error_code ec;
-  fs::path p = fs::weakly_canonical(fs::absolute(path, ec), ec);
-  return ec ? fs::absolute(path).lexically_normal() : p;
+  const fs::path absolute = fs::absolute(path, ec);
+  if (ec) return fs::path(path);
+  const fs::path resolved = fs::weakly_canonical(absolute, ec);
+  return ec ? absolute.lexically_normal() : resolved;
 }
 }  // namespace
 
@@ -55,6 +57,8 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
   }
   return files;
 }
+
+bool same_path(const std::string& a, const std::string& b) { return identity(a) == identity(b); }
 
 void check_outputs(const std::vector<std::string>& inputs, const std::vector<OutputPath>& outputs) {
   std::vector<fs::path> input_ids;
@@ -84,10 +88,11 @@ std::size_t run_batch(const std::vector<std::string>& files, const std::function
   for (std::size_t i = 0; i < files.size(); ++i) {
     try {
       work(i);
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {  // libtorch's errors too (out of memory on one huge image)
       const std::string message = e.what();
       const bool names_file = message.find(files[i]) != std::string::npos;
-      std::fprintf(stderr, "rirf: error: %s%s\n", names_file ? "" : (files[i] + ": ").c_str(), message.c_str());
+      std::fprintf(stderr, "rirf: %s: %s%s\n", dynamic_cast<const Error*>(&e) ? "error" : "internal error",
+                   names_file ? "" : (files[i] + ": ").c_str(), message.substr(0, message.find('\n')).c_str());
       std::fflush(stderr);
       ++failed;
     }

@@ -59,9 +59,10 @@ void run(const DegradeArgs& args) {
   }
 
   const std::string plan_path = args.plan_out.empty() ? default_plan_path(args.output) : args.plan_out;
-  std::vector<std::string> inputs{args.input};
-  if (!args.plan_in.empty()) inputs.push_back(args.plan_in);
-  check_outputs(inputs, {{"output", args.output}, {"--plan-out", plan_path}});
+  // Re-applying a run's own plan (degrade IN OUT --plan OUT_STEM.plan.json) rewrites that plan
+  // with the same steps, so the plan read may also be the plan written.
+  check_outputs({args.input}, {{"OUTPUT", args.output}, {args.plan_out.empty() ? "the plan (OUTPUT_STEM.plan.json)" : "--plan-out", plan_path}});
+  if (!args.plan_in.empty()) check_outputs({args.plan_in}, {{"OUTPUT", args.output}});
   Image image = load_image(args.input, load);
   image.rgb = apply(image.rgb, plan);
   nlohmann::json plan_json = plan_to_json(plan);

@@ -103,10 +103,14 @@ void run(const RestoreArgs& a) {
   const auto outputs = output_paths(files, a.output, folder);
   check(a.sheet.empty() || !image_format_from_path(a.sheet).empty(),
         "--sheet: '" + a.sheet + "' has no image extension (.png, .jpg, .webp, .tif)");
+  // In folder mode -o is made before anything is written, so a report or sheet may go inside it.
+  const auto in_new_folder = [&](const std::string& path) {
+    return folder && !fs::exists(a.output, ec) && fs::absolute(path).parent_path() == fs::absolute(a.output);
+  };
   std::vector<OutputPath> targets;
   for (const auto& output : outputs) targets.push_back({"-o", output, folder});
-  if (!a.sheet.empty()) targets.push_back({"--sheet", a.sheet});
-  if (!a.diagnosis_out.empty()) targets.push_back({"--diagnosis-out", a.diagnosis_out});
+  if (!a.sheet.empty()) targets.push_back({"--sheet", a.sheet, in_new_folder(a.sheet)});
+  if (!a.diagnosis_out.empty()) targets.push_back({"--diagnosis-out", a.diagnosis_out, in_new_folder(a.diagnosis_out)});
   check_outputs(files, targets);
   const std::unique_ptr<Reasoner> reasoner =
       a.backend == "classical"
@@ -116,6 +120,7 @@ void run(const RestoreArgs& a) {
                                       : shipped_model("reasoner.safetensors", "give --reasoner FILE or --backend classical"));
   const std::unique_ptr<Restorer> restorer =
       load_restorer(!a.weights.empty() ? a.weights : shipped_model("restorer.safetensors", "give --weights FILE"));
+  const bool made_folder = folder && !fs::exists(a.output, ec);
   if (folder) ensure_directory(a.output);
   const bool terminal = isatty(STDERR_FILENO);
   std::string report;
@@ -151,6 +156,7 @@ void run(const RestoreArgs& a) {
       std::printf("before | after sheet: %s\n", a.sheet.c_str());
     }
   }
+  if (made_folder && failed == files.size()) fs::remove(a.output, ec);  // nothing was written into it
   finish_batch(failed, files.size(), "the others were restored");
 }
 

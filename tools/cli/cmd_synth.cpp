@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include "commands.hpp"
@@ -45,6 +46,16 @@ void run(const SynthArgs& args) {
 
   const std::string degraded_dir = (fs::path(args.out_dir) / "degraded").string();
   const std::string clean_dir = (fs::path(args.out_dir) / "clean").string();
+  for (const auto& dir : {degraded_dir, clean_dir})
+    check(!same_path(dir, args.clean_dir), "--out: '" + dir + "' is the --clean folder; its images would be overwritten");
+  if (!args.suite.empty()) {  // one pair per image, named after it: a.jpg and a.png would share a.png
+    std::map<std::string, std::string> source_of;
+    for (const auto& source : sources) {
+      const auto [seen, added] = source_of.emplace(fs::path(source).stem().string(), source);
+      check(added, "--suite: '" + seen->second + "' and '" + source + "' would both be written as " +
+                       seen->first + ".png; rename one");
+    }
+  }
   // Folders made here and files written, removed again if anything fails: no partial set is left.
   std::vector<std::string> made, written;
   std::error_code ec;

@@ -64,6 +64,13 @@ void add_type_weight_flag(CLI::App* cmd, std::array<double, kNumDegradationTypes
       "TYPE=W: relative chance of TYPE in the drawn plans (default 1 each); repeatable, e.g. noise=3");
 }
 
+// rirf's own --threads when given (0 otherwise), so that a trainer sharing a machine with other
+// ranks splits the cores only when the user did not say how many to use.
+int global_threads(const CLI::App& app) {
+  const CLI::Option* option = app.get_option("--threads");
+  return option->count() > 0 ? option->as<int>() : 0;
+}
+
 // --world-size/--rank/--master/--dist-timeout, each overriding what the environment says
 // (torchrun's or Slurm's variables), resolved when the command runs.
 struct DistributedFlags {
@@ -141,8 +148,9 @@ void register_train(CLI::App& app) {
   add_compute_flags(cmd, o->compute);
   auto od = std::make_shared<DistributedFlags>();
   od->add_to(cmd);
-  cmd->callback([o, od] {
+  cmd->callback([o, od, &app] {
     o->distributed = od->resolve();
+    o->threads = global_threads(app);
     train_reasoner(*o, [](const std::string& line) { log_line(line); });
   });
 
@@ -189,8 +197,9 @@ void register_train(CLI::App& app) {
   add_compute_flags(rcmd, r->compute);
   auto rd = std::make_shared<DistributedFlags>();
   rd->add_to(rcmd);
-  rcmd->callback([r, rd] {
+  rcmd->callback([r, rd, &app] {
     r->distributed = rd->resolve();
+    r->threads = global_threads(app);
     train_restorer(*r, [](const std::string& line) { log_line(line); });
   });
 
@@ -258,8 +267,9 @@ void register_train(CLI::App& app) {
   add_compute_flags(lcmd, l->compute);
   auto ld = std::make_shared<DistributedFlags>();
   ld->add_to(lcmd);
-  lcmd->callback([l, ld] {
+  lcmd->callback([l, ld, &app] {
     l->distributed = ld->resolve();
+    l->threads = global_threads(app);
     train_rl(*l, [](const std::string& line) { log_line(line); });
   });
 }

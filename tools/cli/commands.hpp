@@ -30,14 +30,17 @@ struct OutputPath {
   std::string path;
   bool folder_made_here = false;  // the command creates the path's folder itself
 };
+// Whether two paths name the same file or folder (relative, "..", symlinks resolved).
+bool same_path(const std::string& a, const std::string& b);
 // Refuses, before any work, outputs that would overwrite an input or one another (the same
 // file under any spelling: relative, absolute, through a symlink), and outputs whose folder
 // does not exist. Folders that the command creates itself are not outputs here.
 void check_outputs(const std::vector<std::string>& inputs, const std::vector<OutputPath>& outputs);
 
 // Runs `work(i)` for each of `count` inputs. With one input an Error stops the command as
-// usual. With several, a failed input is reported on one line on stderr and the others go on,
-// as cp or gzip do; returns how many failed, for the caller to fail the command at the end.
+// usual. With several, an input that fails (anything thrown while it is read, processed or
+// written) is reported on one line on stderr and the others go on, as cp or gzip do; returns
+// how many failed, for the caller to fail the command at the end.
 std::size_t run_batch(const std::vector<std::string>& files, const std::function<void(std::size_t)>& work);
 // Throws when `failed` is not 0: "N of M images failed (each is named above)".
 void finish_batch(std::size_t failed, std::size_t total, const std::string& what_was_written);

@@ -1,7 +1,6 @@
 // rirf: diagnose and restore images damaged by unknown, combined degradations.
 #include <ATen/Parallel.h>
 #include <CLI/CLI.hpp>
-#include <sched.h>
 
 #include <algorithm>
 #include <iostream>
@@ -12,6 +11,7 @@
 #include "rirf/error.hpp"
 
 #include "rirf/image_io.hpp"
+#include "rirf/train.hpp"
 
 void rirf::cli::add_max_pixels_option(CLI::App& cmd, std::int64_t& max_pixels) {
   max_pixels = rirf::LoadOptions{}.max_pixels;
@@ -19,25 +19,17 @@ void rirf::cli::add_max_pixels_option(CLI::App& cmd, std::int64_t& max_pixels) {
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
 }
 
-namespace {
-// The cores this process may run on (taskset, a container's cpuset), not all the machine's.
-int usable_cores() {
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
-  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-}
-}  // namespace
-
 int main(int argc, char** argv) {
   CLI::App app{"rirf: diagnose and restore images damaged by noise, blur, rain, haze, low light and JPEG"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "rirf 0.1.0");
   int threads = 0;
-  const int cores = usable_cores();
+  const int cores = rirf::usable_cores();
   // More threads than cores only makes every op wait for the others: on 2 cores, 1024 threads
   // took a diagnosis from 1.5 s to 90 s.
-  app.add_option("--threads", threads, "worker threads (default: all " + std::to_string(cores) + " usable cores)")
-      ->check(CLI::Range(1, cores).description("").name("1 to the " + std::to_string(cores) + " usable cores"));
+  app.add_option("--threads", threads,
+                 "worker threads, 1 to the " + std::to_string(cores) + " usable cores (default 0: all of them)")
+      ->check(CLI::Range(0, cores));
   // libtorch defaults to one thread; use every core unless told otherwise. Runs after parsing,
   // before any subcommand's callback.
   app.parse_complete_callback([&threads, cores] { at::set_num_threads(threads > 0 ? threads : cores); });
