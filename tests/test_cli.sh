@@ -298,8 +298,11 @@ grep -q "truncated.png" "$WORK/stderr" && grep -q "1 of 2 images failed" "$WORK/
   && fail "diagnose of a batch with a bad image: exit 0"
 grep -q "cannot read '$WORK/truncated.png'" "$WORK/stderr" && grep -q "1 of 2 images failed" "$WORK/stderr" \
   && [ "$(wc -l <"$WORK/out/partial-d.jsonl")" -eq 1 ] || fail "diagnose of a batch with a bad image: $(cat "$WORK/stderr")"
+mkdir -p "$WORK/onebad" && cp "$WORK/truncated.png" "$WORK/onebad/"
+expect_error "restore a folder of one bad image into a new folder" "$WORK/newout" -- \
+  "$RIRF" restore "$WORK/onebad" -o "$WORK/newout" --reasoner "$W" --weights "$R"
 # A report and a sheet may go into the -o folder a batch creates; a plan may be re-applied onto its own output.
-"$RIRF" restore "$WORK/clean" -o "$WORK/newfolder" --sheet "$WORK/newfolder/sheet.png" --diagnosis-out "$WORK/newfolder/d.jsonl" \
+"$RIRF" restore "$WORK/clean" -o "$WORK/newfolder/" --sheet "$WORK/newfolder/sheet.png" --diagnosis-out "$WORK/newfolder/d.jsonl" \
   --reasoner "$W" --weights "$R" >/dev/null && [ -s "$WORK/newfolder/sheet.png" ] && [ -s "$WORK/newfolder/d.jsonl" ] \
   || fail "restore with --sheet and --diagnosis-out inside the new -o folder"
 "$RIRF" degrade "$IMG" "$WORK/out/d.png" --plan "$WORK/out/d.plan.json" || fail "degrade re-applying the output's own plan"

@@ -105,7 +105,8 @@ void run(const RestoreArgs& a) {
         "--sheet: '" + a.sheet + "' has no image extension (.png, .jpg, .webp, .tif)");
   // In folder mode -o is made before anything is written, so a report or sheet may go inside it.
   const auto in_new_folder = [&](const std::string& path) {
-    return folder && !fs::exists(a.output, ec) && fs::absolute(path).parent_path() == fs::absolute(a.output);
+    const auto folder_of = [](const fs::path& p) { return (fs::absolute(p) / "x").lexically_normal().parent_path(); };
+    return folder && !fs::exists(a.output, ec) && folder_of(fs::absolute(path).parent_path()) == folder_of(a.output);
   };
   std::vector<OutputPath> targets;
   for (const auto& output : outputs) targets.push_back({"-o", output, folder});
@@ -125,7 +126,7 @@ void run(const RestoreArgs& a) {
   const bool terminal = isatty(STDERR_FILENO);
   std::string report;
   std::vector<at::Tensor> sheet_rows;
-  const std::size_t failed = run_batch(files, [&](std::size_t i) {
+  const auto restore_one = [&](std::size_t i) {
     const auto start = std::chrono::steady_clock::now();
     Image image = load_image(files[i], load);
     const Diagnosis before = reasoner->diagnose(image.rgb);
@@ -147,7 +148,14 @@ void run(const RestoreArgs& a) {
                                 {"after", diagnosis_to_json(after)}})
                     .dump() +
                 "\n";
-  });
+  };
+  std::size_t failed = 0;
+  try {
+    failed = run_batch(files, restore_one);
+  } catch (...) {
+    if (made_folder) fs::remove(a.output, ec);  // only while empty
+    throw;
+  }
   // The report and the sheet cover the images that were written.
   if (failed < files.size()) {
     if (!a.diagnosis_out.empty()) write_file_atomic(a.diagnosis_out, report);
