@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "commands.hpp"
@@ -61,17 +62,18 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
 bool same_path(const std::string& a, const std::string& b) { return identity(a) == identity(b); }
 
 void check_outputs(const std::vector<std::string>& inputs, const std::vector<OutputPath>& outputs) {
-  std::vector<fs::path> input_ids;
-  for (const auto& input : inputs) input_ids.push_back(identity(input));
-  std::vector<fs::path> output_ids;
-  for (const auto& [flag, path, folder_made_here] : outputs) {
+  // Maps, not pairwise loops: a batch can have tens of thousands of files.
+  std::map<fs::path, const std::string*> input_of;
+  for (const auto& input : inputs) input_of.emplace(identity(input), &input);
+  std::map<fs::path, const OutputPath*> output_of;
+  for (const auto& output : outputs) {
+    const auto& [flag, path, folder_made_here] = output;
     const fs::path id = identity(path);
-    for (std::size_t i = 0; i < inputs.size(); ++i)
-      check(id != input_ids[i], flag + ": '" + path + "' is the input '" + inputs[i] + "'; it would be overwritten");
-    for (std::size_t j = 0; j < output_ids.size(); ++j)
-      check(id != output_ids[j], flag + ": '" + path + "' is also the output of " + outputs[j].flag + " ('" +
-                                     outputs[j].path + "'); one would overwrite the other");
-    output_ids.push_back(id);
+    if (const auto input = input_of.find(id); input != input_of.end())
+      throw Error(flag + ": '" + path + "' is the input '" + *input->second + "'; it would be overwritten");
+    if (const auto [other, added] = output_of.emplace(id, &output); !added)
+      throw Error(flag + ": '" + path + "' is also the output of " + other->second->flag + " ('" + other->second->path +
+                  "'); one would overwrite the other");
     std::error_code ec;
     const fs::path folder = fs::absolute(path, ec).parent_path();
     check(folder_made_here || fs::is_directory(folder, ec), flag + ": the folder of '" + path + "' does not exist");
