@@ -105,6 +105,8 @@ expect_error "rank 1 never comes" "$WORK/alone" -- "$RIRF" train restorer "${TIN
   --world-size 2 --rank 0 --master 127.0.0.1:$(port) --dist-timeout 2
 expect_error "rank 0 never comes" "$WORK/alone" -- "$RIRF" train restorer "${TINY[@]}" --steps 2 --out "$WORK/alone" \
   --world-size 2 --rank 1 --master 127.0.0.1:$(port) --dist-timeout 2
+grep -q "rank 1 of 2: still waiting to join the group at 127.0.0.1:.* (gives up after 2 s)" "$WORK/stdout" \
+  || fail "rank 1 did not say it was still waiting: $(cat "$WORK/stdout")"
 expect_error "rank outside the world" "$WORK/alone" -- "$RIRF" train restorer "${TINY[@]}" --steps 2 --out "$WORK/alone" \
   --world-size 2 --rank 2
 expect_error "master without a port" "$WORK/alone" -- "$RIRF" train reasoner --data "$DATA" --steps 2 --out "$WORK/alone" \

@@ -15,7 +15,11 @@
 #endif
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "rirf/error.hpp"
 #include "rirf/rng.hpp"
@@ -92,6 +96,30 @@ void unflatten(const at::Tensor& flat, const std::vector<at::Tensor>& tensors) {
 }
 
 #endif
+// Calls `say` once if it is not destroyed within `after`: a notice for a wait that drags on.
+class LateNotice {
+ public:
+  LateNotice(std::function<void()> say, std::chrono::milliseconds after)
+      : thread_([this, say = std::move(say), after] {
+          std::unique_lock<std::mutex> lock(mutex_);
+          if (!ended_.wait_for(lock, after, [this] { return done_; })) say();
+        }) {}
+  ~LateNotice() {
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      done_ = true;
+    }
+    ended_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ended_;
+  bool done_ = false;
+  std::thread thread_;  // last: it starts once the members above exist
+};
+
 }  // namespace
 
 #ifdef RIRF_WITH_GLOO
@@ -134,9 +162,16 @@ DataParallel::DataParallel(const DistributedOptions& options, const std::functio
   // says so; every rank is then its client, under the key prefix PyTorch's own workers use.
   const char* agent_store = std::getenv("TORCHELASTIC_USE_AGENT_STORE");
   const bool use_agent_store = agent_store && std::string(agent_store) == "True";
-  if (log && rank_ == 0)  // the other ranks stay silent, as in the rest of the run
+  if (log && rank_ == 0)
     log("waiting up to " + std::to_string(options.timeout_s) + " s for " + std::to_string(world_size_ - 1) +
         " more rank(s) to join at " + master);
+  // The other ranks stay silent, as in the rest of the run, unless the wait drags on (a master
+  // that was never started): then they say so halfway, or after 30 s.
+  std::optional<LateNotice> notice;
+  if (log && rank_ != 0)
+    notice.emplace([&log, where = group_->where, master, timeout_s = options.timeout_s] {
+      log(where + ": still waiting to join the group at " + master + " (gives up after " + std::to_string(timeout_s) + " s)");
+    }, std::min(std::chrono::milliseconds(30'000), timeout / 2));
   try {
     ::c10d::TCPStoreOptions store_options;
     store_options.port = static_cast<std::uint16_t>(options.master_port);
