@@ -313,6 +313,7 @@ cp "$IMG" "$WORK/synthin/clean/a.tif"
 expect_error "synth suite with two images of one name" "$WORK/s7" -- "$RIRF" synth --clean "$WORK/synthin/clean" --out "$WORK/s7" --suite denoise-25
 
 expect_error "more threads than cores" "" -- "$RIRF" --threads 100000 diagnose "$IMG" --backend classical
+"$RIRF" --threads 100000 diagnose "$IMG" --backend classical 2>/dev/null; [ $? -eq 2 ] || fail "a usage error should exit 2"
 "$RIRF" --threads 0 diagnose "$IMG" --backend classical >/dev/null || fail "--threads 0 (all cores)"
 
 # A damaged run folder is named on --resume, not met with a stack trace.

@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "rirf: error: " << e.what() << " (see --help)\n";
-    return e.get_exit_code() != 0 ? e.get_exit_code() : 2;
+    return 2;  // a usage error, whatever CLI11's own code for it (105 for a value out of range)
   } catch (const rirf::Error& e) {
     std::cerr << "rirf: error: " << e.what() << "\n";
     return 1;
