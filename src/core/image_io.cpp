@@ -203,7 +203,6 @@ void SaveOptions::validate() const {
 
 #ifdef RIRF_WITH_VIPS
 namespace {
-// The file's header, opened for a sequential decode after the checks that need no pixels.
 // libvips' error log, where a load's JPEG warnings are read, is one per process: loads take turns
 // from clearing it to reading it (they decode with one libvips worker anyway).
 std::mutex& load_mutex() {
@@ -211,6 +210,7 @@ std::mutex& load_mutex() {
   return mutex;
 }
 
+// The file's header, opened for a sequential decode after the checks that need no pixels.
 VImage open_image_file(const std::string& path, const LoadOptions& options, std::string& format) {
   options.validate();
   start_vips();

@@ -95,7 +95,6 @@ void unflatten(const at::Tensor& flat, const std::vector<at::Tensor>& tensors) {
   }
 }
 
-#endif
 // Calls `say` once if it is not destroyed within `after`: a notice for a wait that drags on.
 class LateNotice {
  public:
@@ -119,6 +118,8 @@ class LateNotice {
   bool done_ = false;
   std::thread thread_;  // last: it starts once the members above exist
 };
+
+#endif
 
 }  // namespace
 

@@ -66,9 +66,10 @@ PhotoPool::PhotoPool(const std::vector<std::string>& dirs, std::int64_t min_side
     check(std::filesystem::is_directory(dir, ec), "cannot read photos from '" + dir + "': not a folder");
     for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, ec)) {
       if (!entry.is_regular_file() || image_format_from_path(entry.path().string()).empty()) continue;
+      const std::string name = entry.path().filename().string();
       bool skip = false;
       for (std::size_t i = 0; i < exclude.size(); ++i)
-        if (exclude[i] == entry.path().filename().string()) excluded[i] = skip = true;
+        if (exclude[i] == name) excluded[i] = skip = true;
       if (!skip) files.push_back(entry.path().string());
     }
   }

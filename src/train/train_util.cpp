@@ -85,11 +85,11 @@ void require_checkpoint(const std::string& out) {
 
 nlohmann::json resume_state(DataParallel& ranks, const std::string& out, torch::optim::Optimizer& optimizer) {
   std::string state, moments;
+  nlohmann::json parsed;
   if (ranks.is_main()) {
-    require_checkpoint(out);
     const auto path = std::filesystem::path(out) / "state.json";
     state = read_file_text(path.string());
-    checked_run_state(state, path.string());
+    parsed = checked_run_state(state, path.string());
     // The moments go where the parameters are (a run checkpointed on a GPU resumes on one).
     const auto& params = optimizer.param_groups().front().params();
     const at::Device device = params.empty() ? at::Device(at::kCPU) : params.front().device();
@@ -113,7 +113,7 @@ nlohmann::json resume_state(DataParallel& ranks, const std::string& out, torch::
     std::istringstream bytes(moments);
     torch::load(optimizer, bytes);
   }
-  return checked_run_state(state, "state.json");
+  return ranks.is_main() ? parsed : checked_run_state(state, "state.json");
 }
 
 void update_ema(torch::nn::Module& ema, torch::nn::Module& net, double decay) {

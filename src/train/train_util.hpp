@@ -34,8 +34,8 @@ void open_run(const DataParallel& ranks, const DistributedOptions& distributed, 
 // Throws a clear Error when `out` holds no checkpoint to resume from; call before loading weights.
 void require_checkpoint(const std::string& out);
 // A resumed run's state on every rank: rank 0 reads state.json and optimizer.pt from the run
-// folder `out` (Error naming the file if either is missing or damaged) and the other ranks
-// receive both from it. Returns state.json's contents; the caller broadcasts the weights.
+// folder `out`, checked by require_checkpoint first (Error naming the file if either is damaged
+// or optimizer.pt is missing), and the other ranks receive both from it. Returns state.json's contents; the caller broadcasts the weights.
 nlohmann::json resume_state(DataParallel& ranks, const std::string& out, torch::optim::Optimizer& optimizer);
 
 // ema = decay * ema + (1 - decay) * net, parameter by parameter (same architecture).

@@ -2,9 +2,7 @@
 #include <ATen/Parallel.h>
 #include <CLI/CLI.hpp>
 
-#include <algorithm>
 #include <iostream>
-#include <thread>
 
 #include "commands.hpp"
 #include "log.hpp"
