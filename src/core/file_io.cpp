@@ -42,8 +42,8 @@ std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
   std::vector<char> chunk(1 << 16);
   while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
     bytes.insert(bytes.end(), chunk.begin(), chunk.begin() + in.gcount());
-    check(!bounded || bytes.size() <= kMaxStreamBytes,
-          "cannot read '" + path + "': not a regular file, and over 256 MiB without an end");
+    if (bounded && bytes.size() > kMaxStreamBytes)  // (the message is not built for every chunk)
+      throw Error("cannot read '" + path + "': not a regular file, and over 256 MiB without an end");
   }
   check(!in.bad(), "cannot read '" + path + "': read error");
   return bytes;

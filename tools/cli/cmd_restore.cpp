@@ -103,10 +103,12 @@ void run(const RestoreArgs& a) {
   const auto outputs = output_paths(files, a.output, folder);
   check(a.sheet.empty() || !image_format_from_path(a.sheet).empty(),
         "--sheet: '" + a.sheet + "' has no image extension (.png, .jpg, .webp, .tif)");
-  // In folder mode -o is made before anything is written, so a report or sheet may go inside it.
+  // In folder mode a missing -o is made before anything is written, so a report or sheet may go
+  // inside it; it is removed again if nothing was written into it.
+  const bool makes_folder = folder && !fs::exists(a.output, ec);
   const auto in_new_folder = [&](const std::string& path) {
     const auto folder_of = [](const fs::path& p) { return (fs::absolute(p) / "x").lexically_normal().parent_path(); };
-    return folder && !fs::exists(a.output, ec) && folder_of(fs::absolute(path).parent_path()) == folder_of(a.output);
+    return makes_folder && folder_of(fs::absolute(path).parent_path()) == folder_of(a.output);
   };
   std::vector<OutputPath> targets;
   for (const auto& output : outputs) targets.push_back({"-o", output, folder});
@@ -121,7 +123,6 @@ void run(const RestoreArgs& a) {
                                       : shipped_model("reasoner.safetensors", "give --reasoner FILE or --backend classical"));
   const std::unique_ptr<Restorer> restorer =
       load_restorer(!a.weights.empty() ? a.weights : shipped_model("restorer.safetensors", "give --weights FILE"));
-  const bool made_folder = folder && !fs::exists(a.output, ec);
   if (folder) ensure_directory(a.output);
   const bool terminal = isatty(STDERR_FILENO);
   std::string report;
@@ -153,7 +154,7 @@ void run(const RestoreArgs& a) {
   try {
     failed = run_batch(files, restore_one);
   } catch (...) {
-    if (made_folder) fs::remove(a.output, ec);  // only while empty
+    if (makes_folder) fs::remove(a.output, ec);  // only while empty
     throw;
   }
   // The report and the sheet cover the images that were written.
@@ -164,7 +165,7 @@ void run(const RestoreArgs& a) {
       std::printf("before | after sheet: %s\n", a.sheet.c_str());
     }
   }
-  if (made_folder && failed == files.size()) fs::remove(a.output, ec);  // nothing was written into it
+  if (makes_folder && failed == files.size()) fs::remove(a.output, ec);  // nothing was written into it
   finish_batch(failed, files.size(), "the others were restored");
 }
 
