@@ -194,6 +194,47 @@ TEST(DiagNet, AWholeImageReadsAsTheMeanOfItsTilesOutputs) {
   EXPECT_TRUE(at::allclose(rirf::tile_outputs(*net, rirf::diagnosis_crops(image)), sum / static_cast<double>(tiles.size()), 1e-4, 1e-5));
 }
 
+TEST(DiagNet, ALargeImagesHazeIsAlsoReadOnTheWholePictureShrunk) {
+  // Haze is a property of the whole picture; a tile of a large photo may show only sky or a wall
+  // (docs/reasoner.md, "An overview for haze"). Nothing else is read from the shrunk picture.
+  rirf::DiagNet net = seeded_net(5);
+  torch::NoGradGuard no_grad;
+  // The nine tiles cover a picture of up to three tiles a side.
+  EXPECT_FALSE(rirf::diagnosis_overview(at::rand({1, 3, 500, 768})).defined());
+  EXPECT_TRUE(rirf::diagnosis_overview(at::rand({1, 3, 100, 776})).defined());
+  const at::Tensor image = at::rand({1, 3, 600, 1000});
+  const at::Tensor view = rirf::diagnosis_overview(image);
+  ASSERT_TRUE(view.defined());
+  EXPECT_EQ(view.sizes(), (at::IntArrayRef{1, 3, 230, 384}));
+  EXPECT_TRUE(at::allclose(view, at::adaptive_avg_pool2d(image, {230, 384}), 1e-5, 1e-6));  // its windows
+  // An area average: a pixel checkerboard shrinks to grey, where sampling would keep black or white.
+  const at::Tensor rows = at::arange(600).remainder(2).view({1, 1, 600, 1});
+  const at::Tensor cols = at::arange(1000).remainder(2).view({1, 1, 1, 1000});
+  const at::Tensor grey = rirf::diagnosis_overview((rows + cols).remainder(2).expand({1, 3, 600, 1000}).to(at::kFloat));
+  EXPECT_GT(grey.min().item<double>(), 0.3);
+  EXPECT_LT(grey.max().item<double>(), 0.7);
+
+  const at::Tensor tiles_only = rirf::tile_outputs(*net, rirf::diagnosis_crops(image));
+  at::Tensor outputs = tiles_only.clone();
+  rirf::add_overview_haze(outputs, *net, image);
+  const at::Tensor overview = net->forward(view)[0];
+  const int haze = static_cast<int>(rirf::DegradationType::haze);
+  for (int i = 0; i < rirf::kDiagNetOutputs; ++i) {
+    const bool from_both = i == rirf::kPresenceOffset + haze || i == rirf::kSeverityOffset + haze;
+    const double expected = from_both ? (tiles_only[i].item<double>() + overview[i].item<double>()) / 2
+                                      : tiles_only[i].item<double>();
+    EXPECT_NEAR(outputs[i].item<double>(), expected, 1e-5) << "output " << i;
+  }
+  EXPECT_GT(std::abs(outputs[haze].item<double>() - tiles_only[haze].item<double>()), 1e-6);
+
+  // A thin strip is shrunk to no less than 8 px a side, and read.
+  const at::Tensor strip = at::rand({1, 3, 2, 1000});
+  EXPECT_EQ(rirf::diagnosis_overview(strip).sizes(), (at::IntArrayRef{1, 3, 8, 384}));
+  at::Tensor strip_outputs = rirf::tile_outputs(*net, rirf::diagnosis_crops(strip));
+  rirf::add_overview_haze(strip_outputs, *net, strip);
+  EXPECT_TRUE(strip_outputs.isfinite().all().item<bool>());
+}
+
 TEST(Classical, FindsStrongSingleDegradations) {
   // A real photo crop: each strong degradation must be called present, the clean crop not.
   const at::Tensor scene =

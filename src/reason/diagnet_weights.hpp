@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "reason/diagnet_model.hpp"
+#include "rirf/diagnet.hpp"
 #include "rirf/diagnosis.hpp"
 
 namespace rirf {
@@ -24,7 +25,13 @@ Diagnosis decode_outputs(const at::Tensor& out);
 // [T, 3, h, w] channels-last, from image [1, 3, H, W] in [0, 1] (the trainer reads whole images
 // with tiles of its crop size); then the network's outputs (logits) on them, averaged:
 // [kDiagNetOutputs]. No gradient; the caller sets eval mode.
-at::Tensor diagnosis_crops(const at::Tensor& image, std::int64_t tile = 256);
+at::Tensor diagnosis_crops(const at::Tensor& image, std::int64_t tile = kDiagnosisTile);
 at::Tensor tile_outputs(DiagNetImpl& net, const at::Tensor& tiles);
+// The whole image shrunk (area average) to at most `side` px a side, channels-last; undefined
+// when the image is at most three diagnosis tiles a side (768 px), which the tiles cover.
+at::Tensor diagnosis_overview(const at::Tensor& image, std::int64_t side = 384);
+// Then, for an image larger than the overview, the haze outputs become the average of the tiles'
+// and the overview's.
+void add_overview_haze(at::Tensor& outputs, DiagNetImpl& net, const at::Tensor& image);
 
 }  // namespace rirf

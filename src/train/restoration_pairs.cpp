@@ -137,6 +137,7 @@ at::Tensor predicted_conditions(DiagNetImpl& reasoner, const Pairs& pairs) {
     for (const auto& view : pairs.views) {
       tiles.push_back(diagnosis_crops(view));
       rows.push_back(tile_outputs(reasoner, tiles.back()));
+      add_overview_haze(rows.back(), reasoner, view);
     }
     out = torch::stack(rows);
   }
