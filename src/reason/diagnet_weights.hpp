@@ -30,7 +30,7 @@ at::Tensor tile_outputs(DiagNetImpl& net, const at::Tensor& tiles);
 // The whole image shrunk (area average) to at most `side` px a side, channels-last; undefined
 // when the image is at most three diagnosis tiles a side (768 px), which the tiles cover.
 at::Tensor diagnosis_overview(const at::Tensor& image, std::int64_t side = 384);
-// Then, for an image larger than the overview, the haze outputs become the average of the tiles'
+// Then, for an image that has an overview, the haze outputs become the average of the tiles'
 // and the overview's.
 void add_overview_haze(at::Tensor& outputs, DiagNetImpl& net, const at::Tensor& image);
 

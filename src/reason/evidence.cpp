@@ -250,9 +250,9 @@ JpegTrace jpeg_trace(const at::Tensor& images) {
   // mean of cos(2 pi c / step), 1 on the multiples). Each row of coefficients is sorted by size
   // first, so a step reads only the prefix of those large enough to show it, and a step with
   // fewer than 30 (which cannot be judged) reads none; the cosine is a polynomial of the distance
-  // to the nearest multiple. The [N, 5, B, Q] tensors of the broadcast version this replaced
-  // took 8 of this measure's 11 ms on the nine tiles of a 1 MP image (docs/reasoner.md, "An
-  // overview for haze").
+  // to the nearest multiple. With the [N, 5, B, Q] tensors of the broadcast version this
+  // replaced, the whole measure took 11.6 ms on the nine tiles of a 1 MP image; now 6.3-7.8
+  // (docs/reasoner.md, "An overview for haze").
   const std::int64_t lists = n * kPositions;  // one list of coefficients per image and position
   std::vector<float> by_size(static_cast<std::size_t>(lists * blocks));
   at::parallel_for(0, lists, 1, [&](std::int64_t begin, std::int64_t end) {
