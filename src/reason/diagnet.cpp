@@ -2,10 +2,9 @@
 // and turn them into a Diagnosis.
 #include <torch/torch.h>
 
-#include <algorithm>
 #include <cmath>
-#include <utility>
 
+#include "core/resize.hpp"
 #include "core/unit_range.hpp"
 #include "reason/diagnet_model.hpp"
 #include "reason/diagnet_weights.hpp"
@@ -46,44 +45,6 @@ class DiagNetReasoner : public Reasoner {
   DiagNet net_;
 };
 
-// [N, C, H, W] float to [N, C, oh, ow], each output pixel the mean of its window as in
-// adaptive_avg_pool2d (rows floor(i H / oh) to ceil((i + 1) H / oh), columns alike), in two
-// separable passes, rows then columns: libtorch's adaptive pool took 4.2 ms to shrink a 1 MP
-// image to 384 px.
-at::Tensor area_average(const at::Tensor& image, std::int64_t oh, std::int64_t ow) {
-  const at::Tensor in = image.to(at::kFloat).contiguous();
-  const std::int64_t planes = in.size(0) * in.size(1), h = in.size(2), w = in.size(3);
-  const auto window = [](std::int64_t i, std::int64_t in_size, std::int64_t out_size) {
-    return std::pair<std::int64_t, std::int64_t>{i * in_size / out_size, ((i + 1) * in_size + out_size - 1) / out_size};
-  };
-  at::Tensor rows = at::empty({planes, oh, w}, in.options());
-  at::Tensor out = at::empty({in.size(0), in.size(1), oh, ow}, in.options());
-  const float* src = in.data_ptr<float>();
-  float *row_means = rows.data_ptr<float>(), *dst = out.data_ptr<float>();
-  at::parallel_for(0, planes * oh, 8, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t index = begin; index < end; ++index) {
-      const auto [first, last] = window(index % oh, h, oh);
-      const float* plane = src + index / oh * h * w;
-      float* mean = row_means + index * w;
-      std::fill(mean, mean + w, 0.0f);
-      for (std::int64_t r = first; r < last; ++r)
-        for (std::int64_t j = 0; j < w; ++j) mean[j] += plane[r * w + j];
-      const float scale = 1.0f / static_cast<float>(last - first);
-      for (std::int64_t j = 0; j < w; ++j) mean[j] *= scale;
-    }
-  });
-  at::parallel_for(0, planes * oh, 8, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t index = begin; index < end; ++index)
-      for (std::int64_t j = 0; j < ow; ++j) {
-        const auto [first, last] = window(j, w, ow);
-        float sum = 0.0f;
-        for (std::int64_t k = first; k < last; ++k) sum += row_means[index * w + k];
-        dst[index * ow + j] = sum / static_cast<float>(last - first);
-      }
-  });
-  return out;
-}
-
 }  // namespace
 
 at::Tensor diagnosis_crops(const at::Tensor& image, std::int64_t tile) {
@@ -101,9 +62,8 @@ at::Tensor diagnosis_overview(const at::Tensor& image, std::int64_t side) {
   // Up to three tiles a side, the nine tiles cover the picture (and the overview, a shrink of
   // less than 2x, showed noise as faint haze to the restorer: docs/reasoner.md).
   if (longest <= 3 * kDiagnosisTile) return {};
-  const double scale = static_cast<double>(side) / static_cast<double>(longest);
-  const auto scaled = [&](std::int64_t n) { return std::max<std::int64_t>(8, std::llround(static_cast<double>(n) * scale)); };
-  return area_average(image, scaled(image.size(2)), scaled(image.size(3))).contiguous(at::MemoryFormat::ChannelsLast);
+  const auto [h, w] = detail::shrunk_size(image.size(2), image.size(3), side, 8);
+  return detail::area_average(image, h, w).contiguous(at::MemoryFormat::ChannelsLast);
 }
 
 void add_overview_haze(at::Tensor& outputs, DiagNetImpl& net, const at::Tensor& image) {

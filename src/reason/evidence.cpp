@@ -58,8 +58,8 @@ float select_in_bucket(std::vector<float>& values, std::int64_t rank) {
   return *kth;
 }
 
-// cos(2 pi t) for |t| <= 0.5: its Taylor series to the 18th power of 2 pi t (within 3e-7 of the
-// library cosine in float), in plain multiply-adds that vectorise.
+// cos(2 pi t) for |t| <= 0.5: its Taylor series to the 18th power of 2 pi t (within 4.2e-7 of the
+// library cosine, measured at 1e-5 steps), in plain multiply-adds that vectorise.
 inline float cos_of_turns(float t) {
   const float y = static_cast<float>(4.0 * kPi * kPi) * t * t;  // (2 pi t)^2
   constexpr float kInverseFactorials[] = {1.5619206968586225e-16f, 4.779477332387385e-14f, 1.1470745597729725e-11f,
