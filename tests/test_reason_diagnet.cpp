@@ -38,6 +38,21 @@ rirf::DiagNet seeded_net(int seed) {
   return net;
 }
 
+TEST(DiagNet, InferenceStatisticsMatchTheTrainingOps) {
+  // At inference the ReLU and the pooled statistics run as one pass over channels-last maps;
+  // with gradients on (training) they are libtorch ops. Both must give the same features.
+  rirf::DiagNet net = seeded_net(3);
+  for (auto [h, w] : {std::pair<int, int>{2, 3}, {37, 53}, {256, 256}}) {
+    const at::Tensor x = at::rand({2, 3, h, w}).contiguous(at::MemoryFormat::ChannelsLast);
+    const at::Tensor evidence = at::rand({2, rirf::evidence::kEvidenceSize});
+    const at::Tensor training = net->features(x, evidence).detach();
+    torch::InferenceMode guard;
+    const at::Tensor inference = net->features(x, evidence);
+    EXPECT_TRUE(at::allclose(training, inference, 1e-5, 1e-5)) << h << "x" << w << ": max difference "
+                                                               << (training - inference).abs().max().item<double>();
+  }
+}
+
 TEST(DiagNet, DiagnosesAnySize) {
   const auto reasoner = rirf::load_diagnet_reasoner(random_weights());
   for (auto [h, w] : {std::pair<int, int>{7, 9}, {13, 5}, {37, 53}, {300, 517}}) {
