@@ -1,5 +1,7 @@
 // HEAD~ (evidence_old.cpp: git show 110cf05:src/reason/evidence.cpp, with its header pasted in) against the current evidence.cpp in one process:
 // values on the given images at noise sigma 0-50, then interleaved times on nine tiles of a 1 MP image (median of 31).
+// Build from the repository root: g++ -std=c++17 -O3 -DNDEBUG -I. -Isrc -Iinclude -IDIR_OF_evidence_old.cpp $(torch flags)
+// PROBE.cpp build/librirf.a $(torch libs); run: PROBE IMAGES...
 #include <torch/torch.h>
 #include <chrono>
 #include <cstdio>
@@ -8,7 +10,7 @@
 #include "evidence_old.cpp"
 #undef evidence
 #define evidence evidence_new
-#include "../main/src/reason/evidence.cpp"
+#include "src/reason/evidence.cpp"
 #undef evidence
 #include "reason/diagnet_weights.hpp"
 #include "rirf/diagnet.hpp"
