@@ -53,21 +53,46 @@ struct ComputeOptions {
   nlohmann::json to_json() const;
 };
 
-struct ReasonerTrainOptions {
-  std::vector<std::string> data_dirs;  // clean photos, searched recursively
+// What every trainer's run has: where it reads and writes, its schedule, its seed and how it
+// runs. Each trainer's options derive from it and set their own schedule defaults.
+struct TrainRunOptions {
+  std::vector<std::string> data_dirs;  // clean photos, searched recursively (or packs)
   std::string val_dir;                 // clean validation photos (never training ones); optional
   std::string out_dir;
   std::vector<std::string> exclude;  // file names (no folder) left out of data_dirs
-  std::string init;                  // start from these weights (new parameters keep their initialisation)
-  int steps = 6000;
-  int batch = 24;
-  int crop = 128;
-  double lr = 2e-3;
+  int steps = 1000;
+  int batch = 8;
+  int crop = 96;
+  double lr = 1e-3;
   double weight_decay = 1e-4;
   int warmup = 200;
   int log_every = 25;
   int val_every = 500;
   int checkpoint_every = 250;
+  std::uint64_t seed = 1;
+  bool resume = false;
+  int threads = 0;  // 0: all cores
+  ComputeOptions compute;
+  DistributedOptions distributed;
+
+ protected:
+  // The checks of the fields above; `who` begins each error ("train", "train rl").
+  void validate_run(const std::string& who) const;
+  // The fields above as a config.json object, to which a trainer adds its own.
+  nlohmann::json run_json() const;
+};
+
+struct ReasonerTrainOptions : TrainRunOptions {
+  ReasonerTrainOptions() {
+    steps = 6000;
+    batch = 24;
+    crop = 128;
+    lr = 2e-3;
+    warmup = 200;
+    val_every = 500;
+    checkpoint_every = 250;
+  }
+  std::string init;                  // start from these weights (new parameters keep their initialisation)
   double clean_probability = 0.2;
   // Relative chance of each type in the drawn plans (as RestorerTrainOptions::type_weights).
   std::array<double, kNumDegradationTypes> type_weights{1, 1, 1, 1, 1, 1};
@@ -86,11 +111,6 @@ struct ReasonerTrainOptions {
   // 0: none, and no extra draws.
   double whole_image_probability = 0.0;
   std::int64_t whole_image_max = 768;
-  std::uint64_t seed = 1;
-  bool resume = false;
-  int threads = 0;  // 0: all cores
-  ComputeOptions compute;
-  DistributedOptions distributed;
 
   void validate() const;
   nlohmann::json to_json() const;
@@ -102,11 +122,16 @@ struct ReasonerTrainOptions {
 // `log` receives one progress line at a time.
 void train_reasoner(const ReasonerTrainOptions& options, const std::function<void(const std::string&)>& log);
 
-struct RestorerTrainOptions {
-  std::vector<std::string> data_dirs;  // clean photos, searched recursively
-  std::string val_dir;                 // clean validation photos (never training ones); optional
-  std::string out_dir;
-  std::vector<std::string> exclude;  // file names (no folder) left out of data_dirs
+struct RestorerTrainOptions : TrainRunOptions {
+  RestorerTrainOptions() {
+    steps = 20000;
+    batch = 8;
+    crop = 96;
+    lr = 1e-3;
+    warmup = 300;
+    val_every = 1000;
+    checkpoint_every = 250;
+  }
   std::string reasoner;              // DiagNet weights whose predicted diagnosis conditions the restorer
   bool blind = false;                // train the blind twin (no condition; the reasoner is not used)
   std::string init;                  // start from these RestorerNet weights, new schedule (see below)
@@ -117,17 +142,8 @@ struct RestorerTrainOptions {
   // NAFNet), so training continues from its function with more capacity.
   std::vector<int> encoder_blocks, decoder_blocks;
   int middle_blocks = -1;
-  int steps = 20000;
-  int batch = 8;
-  int crop = 96;
-  double lr = 1e-3;
-  double weight_decay = 1e-4;
-  int warmup = 300;
   double ema_decay = 0.999;
-  int log_every = 25;
-  int val_every = 1000;
   std::int64_t val_crop = 128;  // side of the validation centre crops
-  int checkpoint_every = 250;
   double clean_probability = 0.1;  // clean inputs must come back unchanged
   double keep_probability = 0.1;   // samples that ask the network to keep some present types
   // Chance that a degraded sample is forced to one type (on top of the 1-3 uniform draw).
@@ -148,11 +164,6 @@ struct RestorerTrainOptions {
   // and must still come back unchanged (train::PairSampling::false_call_probability). It meets
   // the clean target and costs denoising (docs/restorer.md, "False calls"), so it is off.
   double false_call_probability = 0.0;
-  std::uint64_t seed = 1;
-  bool resume = false;
-  int threads = 0;  // 0: all cores
-  ComputeOptions compute;
-  DistributedOptions distributed;
 
   void validate() const;
   nlohmann::json to_json() const;
@@ -165,16 +176,19 @@ struct RestorerTrainOptions {
 // restorer.safetensors (the final EMA weights).
 void train_restorer(const RestorerTrainOptions& options, const std::function<void(const std::string&)>& log);
 
-struct RlTrainOptions {
-  std::vector<std::string> data_dirs;  // clean photos, searched recursively
-  std::string val_dir;                 // clean validation photos (never training ones); optional
-  std::string out_dir;
-  std::vector<std::string> exclude;  // file names (no folder) left out of data_dirs
+struct RlTrainOptions : TrainRunOptions {
+  RlTrainOptions() {
+    steps = 1000;
+    batch = 4;
+    crop = 96;
+    lr = 2e-5;
+    weight_decay = 0.0;
+    warmup = 50;
+    val_every = 250;
+    checkpoint_every = 100;
+  }
   std::string restorer;  // the supervised RestorerNet: the starting policy and the KL reference
   std::string reasoner;  // the frozen DiagNet: conditions the restorer and judges its outputs
-  int steps = 1000;
-  int batch = 4;
-  int crop = 96;
   int group = 4;         // G restorations per input, whose rewards are compared with each other
   std::string explore = "output";  // the policy's space: "output" (DCT atoms of the image) or "film" (the blocks' modulations)
   int atoms = 32;        // output: K random DCT atoms per sample, 3K explored directions
@@ -189,24 +203,13 @@ struct RlTrainOptions {
   std::string loss = "l1";  // the supervised loss: "l1" or "psnr" (RestorerTrainOptions::loss)
   double fidelity = 1.0;    // reward = -residual severity / 100 + fidelity * PSNR(sample, truth) / 10
   double min_spread = 0.0;  // floor on the group's reward spread in the advantages (train/grpo.hpp)
-  double lr = 2e-5;
-  double weight_decay = 0.0;
-  int warmup = 50;
   double ema_decay = 0.99;
-  int log_every = 25;
-  int val_every = 250;
   std::int64_t val_crop = 128;
-  int checkpoint_every = 100;
   double clean_probability = 0.1;
   double single_probability = 0.0;
   std::array<double, kNumDegradationTypes> type_weights{1, 1, 1, 1, 1, 1};  // as RestorerTrainOptions'
   std::int64_t haze_context = 512;  // as RestorerTrainOptions'
   std::int64_t condition_view = 256;  // as RestorerTrainOptions'
-  std::uint64_t seed = 1;
-  bool resume = false;
-  int threads = 0;  // 0: all cores
-  ComputeOptions compute;
-  DistributedOptions distributed;
 
   void validate() const;
   nlohmann::json to_json() const;

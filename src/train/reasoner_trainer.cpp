@@ -190,12 +190,7 @@ Batch make_validation(const PhotoPool& pool, std::int64_t crop) {
 }  // namespace
 
 void ReasonerTrainOptions::validate() const {
-  check(!data_dirs.empty(), "train: give at least one --data folder");
-  check(!out_dir.empty(), "train: give --out");
-  check(steps > 0, "train: --steps must be positive");
-  check(batch > 0 && batch <= 4096, "train: --batch must be in [1, 4096]");
-  check(crop >= 32 && crop <= 1024 && crop % 8 == 0, "train: --crop must be a multiple of 8 in [32, 1024]");
-  check(lr > 0 && lr < 1, "train: --lr must be in (0, 1)");
+  validate_run("train");
   check(clean_probability >= 0 && clean_probability <= 1, "train: clean probability must be in [0, 1]");
   check(zoom_out >= 1 && zoom_out <= 8, "train: --zoom-out must be in [1, 8]");
   check(haze_context >= 0 && haze_context <= 8192, "train: --haze-context must be in [0, 8192] px");
@@ -204,33 +199,26 @@ void ReasonerTrainOptions::validate() const {
   check(whole_image_probability == 0 || (whole_image_max >= crop && whole_image_max <= 8192 && whole_image_max % 8 == 0),
         "train: --whole-image-max must be a multiple of 8 in [the crop size, 8192] px");
   validate_type_weights(type_weights);
-  distributed.validate();
-  compute.validate(distributed);
 }
 
 nlohmann::json ReasonerTrainOptions::to_json() const {
-  return {{"data_dirs", data_dirs}, {"val_dir", val_dir},   {"out_dir", out_dir}, {"exclude", exclude}, {"init", init},
-          {"steps", steps},         {"batch", batch},       {"crop", crop},
-          {"lr", lr},               {"weight_decay", weight_decay}, {"warmup", warmup},
-          {"log_every", log_every}, {"val_every", val_every}, {"checkpoint_every", checkpoint_every},
-          {"clean_probability", clean_probability}, {"type_weights", train::type_weights_json(type_weights)},
-          {"zoom_out", zoom_out}, {"haze_context", haze_context},
-          {"camera_probability", camera_probability}, {"whole_image_probability", whole_image_probability},
-          {"whole_image_max", whole_image_max}, {"seed", seed}, {"threads", threads}, {"compute", compute.to_json()},
-          {"distributed", distributed.to_json()}};
+  nlohmann::json config = run_json();
+  config.update({{"init", init}, {"clean_probability", clean_probability},
+                 {"type_weights", train::type_weights_json(type_weights)}, {"zoom_out", zoom_out},
+                 {"haze_context", haze_context}, {"camera_probability", camera_probability},
+                 {"whole_image_probability", whole_image_probability}, {"whole_image_max", whole_image_max}});
+  return config;
 }
 
 void train_reasoner(const ReasonerTrainOptions& options, const std::function<void(const std::string&)>& log) {
   options.validate();
   const fs::path out(options.out_dir);
-  const at::Device device = train::training_device(options.compute.device);
-  train::set_threads(options.threads, options.distributed);
+  const at::Device device = train::begin_run(options);
   torch::manual_seed(static_cast<std::uint64_t>(options.seed));  // initial weights
 
   // Bad data or initial weights fail before anything is written, on every rank before it joins
   // the others. Only rank 0 validates, logs and writes the run folder.
   const PhotoPool pool(options.data_dirs, options.crop, options.exclude);
-  if (options.resume && options.distributed.rank == 0) train::require_checkpoint(options.out_dir);
   const bool main_rank = options.distributed.rank == 0;
   DiagNet net;
   const bool initialise = main_rank && !options.init.empty() && !options.resume;  // a resumed run has its own weights

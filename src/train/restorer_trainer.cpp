@@ -46,15 +46,10 @@ RestorerNetOptions network_options(const RestorerTrainOptions& options) {
 }  // namespace
 
 void RestorerTrainOptions::validate() const {
-  check(!data_dirs.empty(), "train: give at least one --data folder");
-  check(!out_dir.empty(), "train: give --out");
+  validate_run("train");
   check(blind || !reasoner.empty(), "train: give --reasoner (or --blind for the blind twin)");
   check(width >= 4 && width <= 256, "train: --width must be in [4, 256]");
   network_options(*this).validate();
-  check(steps > 0, "train: --steps must be positive");
-  check(batch > 0 && batch <= 4096, "train: --batch must be in [1, 4096]");
-  check(crop >= 32 && crop <= 1024 && crop % 8 == 0, "train: --crop must be a multiple of 8 in [32, 1024]");
-  check(lr > 0 && lr < 1, "train: --lr must be in (0, 1)");
   check(val_crop >= 32 && val_crop % 8 == 0, "train: --val-crop must be a multiple of 8, at least 32");
   check(ema_decay >= 0 && ema_decay < 1, "train: --ema must be in [0, 1)");
   check(clean_probability >= 0 && clean_probability <= 1, "train: clean probability must be in [0, 1]");
@@ -66,33 +61,30 @@ void RestorerTrainOptions::validate() const {
   check(false_call_probability >= 0 && false_call_probability <= 1, "train: --false-calls must be in [0, 1]");
   check(!blind || false_call_probability == 0, "train: --false-calls needs a condition; the blind twin has none");
   validate_type_weights(type_weights);
-  distributed.validate();
-  compute.validate(distributed);
 }
 
 nlohmann::json RestorerTrainOptions::to_json() const {
-  return {{"data_dirs", data_dirs}, {"val_dir", val_dir}, {"out_dir", out_dir}, {"exclude", exclude},
-          {"reasoner", reasoner}, {"blind", blind}, {"width", width}, {"encoder_blocks", encoder_blocks},
-          {"middle_blocks", middle_blocks}, {"decoder_blocks", decoder_blocks}, {"steps", steps}, {"batch", batch},
-          {"crop", crop}, {"lr", lr}, {"weight_decay", weight_decay}, {"warmup", warmup}, {"ema_decay", ema_decay},
-          {"log_every", log_every}, {"val_every", val_every}, {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every},
-          {"clean_probability", clean_probability}, {"keep_probability", keep_probability},
-          {"single_probability", single_probability}, {"type_weights", train::type_weights_json(type_weights)},
-          {"loss", loss}, {"haze_context", haze_context}, {"condition_view", condition_view},
-          {"false_call_probability", false_call_probability}, {"init", init}, {"seed", seed}, {"threads", threads}, {"compute", compute.to_json()}, {"distributed", distributed.to_json()}};
+  nlohmann::json config = run_json();
+  config.update({{"reasoner", reasoner}, {"blind", blind}, {"width", width},
+                 {"encoder_blocks", encoder_blocks}, {"middle_blocks", middle_blocks},
+                 {"decoder_blocks", decoder_blocks}, {"ema_decay", ema_decay}, {"val_crop", val_crop},
+                 {"clean_probability", clean_probability}, {"keep_probability", keep_probability},
+                 {"single_probability", single_probability},
+                 {"type_weights", train::type_weights_json(type_weights)}, {"loss", loss},
+                 {"haze_context", haze_context}, {"condition_view", condition_view},
+                 {"false_call_probability", false_call_probability}, {"init", init}});
+  return config;
 }
 
 void train_restorer(const RestorerTrainOptions& options, const std::function<void(const std::string&)>& log) {
   options.validate();
   const fs::path out(options.out_dir);
-  const at::Device device = train::training_device(options.compute.device);
-  train::set_threads(options.threads, options.distributed);
+  const at::Device device = train::begin_run(options);
   torch::manual_seed(static_cast<std::uint64_t>(options.seed));  // initial weights
 
   // Bad data, validation photos or weights fail before anything is written, on every rank
   // before it joins the others. Only rank 0 validates, logs and writes the run folder.
   const PhotoPool pool(options.data_dirs, options.crop, options.exclude);
-  if (options.resume && options.distributed.rank == 0) train::require_checkpoint(options.out_dir);
   DiagNet reasoner;
   if (!options.blind) load_diagnet_weights(reasoner, options.reasoner);
   reasoner->eval();

@@ -57,13 +57,9 @@ at::Tensor explored_inputs(const train::Pairs& pairs, const KeepMask& types) {
 }  // namespace
 
 void RlTrainOptions::validate() const {
-  check(!data_dirs.empty(), "train rl: give at least one --data folder");
-  check(!out_dir.empty(), "train rl: give --out");
+  validate_run("train rl");
   check(!restorer.empty(), "train rl: give --restorer (the supervised weights to start from)");
   check(!reasoner.empty(), "train rl: give --reasoner (the judge that gives the reward)");
-  check(steps > 0, "train rl: --steps must be positive");
-  check(batch > 0 && batch <= 1024, "train rl: --batch must be in [1, 1024]");
-  check(crop >= 32 && crop <= 512 && crop % 8 == 0, "train rl: --crop must be a multiple of 8 in [32, 512]");
   check(group >= 2 && group <= 64, "train rl: --group must be in [2, 64] (advantages compare samples of a group)");
   check(explore == "output" || explore == "film", "train rl: --explore must be output or film, got '" + explore + "'");
   check(!mirrored || (explore == "film" && group % 2 == 0), "train rl: --mirrored needs --explore film and an even --group");
@@ -74,7 +70,6 @@ void RlTrainOptions::validate() const {
   check(clip > 0 && clip < 1, "train rl: --clip must be in (0, 1)");
   check(kl >= 0 && supervised >= 0 && fidelity >= 0 && min_spread >= 0,
         "train rl: --kl, --supervised, --fidelity and --min-spread must be >= 0");
-  check(lr > 0 && lr < 1, "train rl: --lr must be in (0, 1)");
   check(ema_decay >= 0 && ema_decay < 1, "train rl: --ema must be in [0, 1)");
   check(val_crop >= 32 && val_crop % 8 == 0, "train rl: --val-crop must be a multiple of 8, at least 32");
   check(clean_probability >= 0 && clean_probability <= 1 && single_probability >= 0 && single_probability <= 1,
@@ -83,33 +78,27 @@ void RlTrainOptions::validate() const {
   check(haze_context >= 0 && haze_context <= 8192, "train rl: --haze-context must be in [0, 8192] px");
   check(condition_view >= 0 && condition_view <= 2048, "train rl: --condition-view must be in [0, 2048] px");
   validate_type_weights(type_weights);
-  distributed.validate();
-  compute.validate(distributed);
 }
 
 nlohmann::json RlTrainOptions::to_json() const {
-  return {{"data_dirs", data_dirs}, {"val_dir", val_dir}, {"out_dir", out_dir}, {"exclude", exclude},
-          {"restorer", restorer}, {"reasoner", reasoner}, {"steps", steps}, {"batch", batch}, {"crop", crop},
-          {"group", group}, {"explore", explore}, {"mirrored", mirrored},
-          {"explore_on", explore_on}, {"atoms", atoms}, {"sigma", sigma},
-          {"epochs", epochs}, {"clip", clip}, {"kl", kl},
-          {"supervised", supervised}, {"loss", loss}, {"haze_context", haze_context}, {"condition_view", condition_view}, {"fidelity", fidelity}, {"min_spread", min_spread}, {"lr", lr},
-          {"weight_decay", weight_decay}, {"warmup", warmup}, {"ema_decay", ema_decay}, {"log_every", log_every}, {"val_every", val_every},
-          {"val_crop", val_crop}, {"checkpoint_every", checkpoint_every}, {"clean_probability", clean_probability},
-          {"single_probability", single_probability},
-          {"type_weights", train::type_weights_json(type_weights)}, {"seed", seed}, {"threads", threads},
-          {"compute", compute.to_json()}, {"distributed", distributed.to_json()}};
+  nlohmann::json config = run_json();
+  config.update({{"restorer", restorer}, {"reasoner", reasoner}, {"group", group}, {"explore", explore},
+                 {"mirrored", mirrored}, {"explore_on", explore_on}, {"atoms", atoms}, {"sigma", sigma},
+                 {"epochs", epochs}, {"clip", clip}, {"kl", kl}, {"supervised", supervised}, {"loss", loss},
+                 {"haze_context", haze_context}, {"condition_view", condition_view}, {"fidelity", fidelity},
+                 {"min_spread", min_spread}, {"ema_decay", ema_decay}, {"val_crop", val_crop},
+                 {"clean_probability", clean_probability}, {"single_probability", single_probability},
+                 {"type_weights", train::type_weights_json(type_weights)}});
+  return config;
 }
 
 void train_rl(const RlTrainOptions& options, const std::function<void(const std::string&)>& log) {
   options.validate();
   const fs::path out(options.out_dir);
-  const at::Device device = train::training_device(options.compute.device);
-  train::set_threads(options.threads, options.distributed);
+  const at::Device device = train::begin_run(options);
 
   // Bad data or weights fail before anything is written, on every rank before it joins.
   const PhotoPool pool(options.data_dirs, options.crop, options.exclude);
-  if (options.resume && options.distributed.rank == 0) train::require_checkpoint(options.out_dir);
   DiagNet reasoner;
   load_diagnet_weights(reasoner, options.reasoner);
   reasoner->eval();

@@ -165,6 +165,13 @@ at::Device training_device(const std::string& name) {
   return *device;
 }
 
+at::Device begin_run(const TrainRunOptions& options) {
+  const at::Device device = training_device(options.compute.device);
+  set_threads(options.threads, options.distributed);
+  if (options.resume && options.distributed.rank == 0) require_checkpoint(options.out_dir);
+  return device;
+}
+
 double RunClock::minutes_spent() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count() / 60.0;
 }
@@ -187,18 +194,6 @@ int usable_cores() {
   cpu_set_t set;
   if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-}
-
-void ComputeOptions::validate(const DistributedOptions& distributed) const {
-  check(data_workers >= 0 && data_workers <= 256, "train: --data-workers must be in [0, 256]");
-  check(minutes >= 0, "train: --minutes must not be negative");
-  check(device == "cpu" || distributed.world_size == 1, "train: --device " + device + " trains in one process");
-  // Ranks stopped by their own clocks would stop at different steps and wait on each other.
-  check(minutes == 0 || distributed.world_size == 1, "train: --minutes trains in one process");
-}
-
-nlohmann::json ComputeOptions::to_json() const {
-  return {{"device", device}, {"data_workers", data_workers}, {"minutes", minutes}};
 }
 
 }  // namespace rirf

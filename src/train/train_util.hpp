@@ -44,6 +44,10 @@ inline void copy_parameters(torch::nn::Module& to, torch::nn::Module& from) { up
 
 // "cpu" or "cuda[:N]" as a device; Error for anything else or a GPU this libtorch cannot see.
 at::Device training_device(const std::string& name);
+// What every trainer does first, before it writes anything: finds its device (training_device),
+// sets its threads (set_threads) and, resuming, checks on rank 0 that the run folder holds a
+// checkpoint (require_checkpoint). Returns the device.
+at::Device begin_run(const TrainRunOptions& options);
 
 // Where a run's schedule is: its step, or with a time budget (ComputeOptions::minutes) the
 // share of the time spent since the clock started, if that is further along.

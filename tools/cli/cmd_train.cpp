@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <memory>
 #include <optional>
+#include <sstream>
 
 #include "commands.hpp"
 #include "log.hpp"
@@ -105,6 +106,43 @@ void add_compute_flags(CLI::App* cmd, ComputeOptions& c) {
       ->check(CLI::Range(0.0, 1e6));
 }
 
+// A default for a flag's help text: 2e-05, 0.001, 250.
+std::string default_text(double value) {
+  std::ostringstream text;
+  text << value;
+  return " (default " + text.str() + ")";
+}
+
+// The flags every trainer takes (TrainRunOptions), each with that trainer's default in its help,
+// and the callback that resolves the ranks and threads, then runs `train` on the parsed options.
+template <class Options>
+void add_run_flags(CLI::App* cmd, const CLI::App& app, const std::shared_ptr<Options>& o,
+                   void (*train)(const Options&, const std::function<void(const std::string&)>&)) {
+  cmd->add_option("--data", o->data_dirs, "folder(s) of clean photos, searched recursively, or packs (`rirf train pack`)")
+      ->required();
+  cmd->add_option("--out", o->out_dir, "run folder: config, checkpoints, weights")->required();
+  cmd->add_option("--val", o->val_dir, "folder of clean validation photos (never training ones)");
+  cmd->add_option("--exclude", o->exclude, "leave out training files with this name (no folder); repeatable");
+  cmd->add_option("--steps", o->steps, "optimiser steps" + default_text(o->steps))->check(CLI::Range(1, 10'000'000));
+  cmd->add_option("--batch", o->batch, "crops per step" + default_text(o->batch))->check(CLI::Range(1, 4096));
+  cmd->add_option("--crop", o->crop, "crop size in px, a multiple of 8" + default_text(o->crop))->check(CLI::Range(32, 1024));
+  cmd->add_option("--lr", o->lr, "peak learning rate" + default_text(o->lr))->check(CLI::Range(1e-9, 1.0));
+  cmd->add_option("--seed", o->seed, "seed of the initial weights, the data and any exploration" + default_text(1));
+  cmd->add_option("--val-every", o->val_every, "validate every N steps" + default_text(o->val_every))
+      ->check(CLI::Range(1, 1'000'000));
+  cmd->add_option("--checkpoint-every", o->checkpoint_every, "checkpoint every N steps" + default_text(o->checkpoint_every))
+      ->check(CLI::Range(1, 1'000'000));
+  cmd->add_flag("--resume", o->resume, "continue from the checkpoint in --out");
+  add_compute_flags(cmd, o->compute);
+  auto distributed = std::make_shared<DistributedFlags>();
+  distributed->add_to(cmd);
+  cmd->callback([o, distributed, &app, train] {
+    o->distributed = distributed->resolve();
+    o->threads = global_threads(app);
+    train(*o, [](const std::string& line) { log_line(line); });
+  });
+}
+
 }  // namespace
 
 void register_train(CLI::App& app) {
@@ -112,18 +150,11 @@ void register_train(CLI::App& app) {
   train->require_subcommand(1);
   auto o = std::make_shared<ReasonerTrainOptions>();
   CLI::App* cmd = train->add_subcommand("reasoner", "Train DiagNet, the reasoner, on synthetic degradations of clean photos");
-  cmd->add_option("--data", o->data_dirs, "folder(s) of clean photos, searched recursively, or packs (`rirf train pack`)")->required();
-  cmd->add_option("--out", o->out_dir, "run folder: config, checkpoints, weights")->required();
-  cmd->add_option("--val", o->val_dir, "folder of clean validation photos (never training ones)");
-  cmd->add_option("--exclude", o->exclude, "leave out training files with this name (no folder); repeatable");
+  add_run_flags(cmd, app, o, &train_reasoner);
   cmd->add_option("--init", o->init, "start from these weights (a DiagNet safetensors file; parameters it lacks start fresh)")
       ->check(CLI::ExistingFile);
   add_type_weight_flag(cmd, o->type_weights);
   add_haze_context_flag(cmd, o->haze_context);
-  cmd->add_option("--steps", o->steps, "optimiser steps (default 6000)")->check(CLI::Range(1, 10'000'000));
-  cmd->add_option("--batch", o->batch, "crops per step (default 24)")->check(CLI::Range(1, 4096));
-  cmd->add_option("--crop", o->crop, "crop size in px, a multiple of 8 (default 128)")->check(CLI::Range(32, 1024));
-  cmd->add_option("--lr", o->lr, "peak learning rate (default 2e-3)")->check(CLI::Range(1e-7, 1.0));
   cmd->add_option("--clean", o->clean_probability, "share of clean samples, nothing to find (default 0.2)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--camera", o->camera_probability,
@@ -140,26 +171,10 @@ void register_train(CLI::App& app) {
                   "cut crops from regions up to this many times larger, downscaled: more scales of the same photos "
                   "(default 1: none)")
       ->check(CLI::Range(1.0, 8.0));
-  cmd->add_option("--seed", o->seed, "seed for weights and data (default 1)");
-  cmd->add_option("--val-every", o->val_every, "validate every N steps (default 500)")->check(CLI::Range(1, 1'000'000));
-  cmd->add_option("--checkpoint-every", o->checkpoint_every, "checkpoint every N steps (default 250)")
-      ->check(CLI::Range(1, 1'000'000));
-  cmd->add_flag("--resume", o->resume, "continue from the checkpoint in --out");
-  add_compute_flags(cmd, o->compute);
-  auto od = std::make_shared<DistributedFlags>();
-  od->add_to(cmd);
-  cmd->callback([o, od, &app] {
-    o->distributed = od->resolve();
-    o->threads = global_threads(app);
-    train_reasoner(*o, [](const std::string& line) { log_line(line); });
-  });
 
   auto r = std::make_shared<RestorerTrainOptions>();
   CLI::App* rcmd = train->add_subcommand("restorer", "Train RestorerNet (or its blind twin) on synthetic degradations of clean photos");
-  rcmd->add_option("--data", r->data_dirs, "folder(s) of clean photos, searched recursively, or packs (`rirf train pack`)")->required();
-  rcmd->add_option("--out", r->out_dir, "run folder: config, checkpoints, weights")->required();
-  rcmd->add_option("--val", r->val_dir, "folder of clean validation photos (never training ones)");
-  rcmd->add_option("--exclude", r->exclude, "leave out training files with this name (no folder); repeatable");
+  add_run_flags(rcmd, app, r, &train_restorer);
   rcmd->add_option("--reasoner", r->reasoner, "DiagNet weights whose predicted diagnosis conditions the restorer")
       ->check(CLI::ExistingFile);
   rcmd->add_flag("--blind", r->blind, "train the blind twin (same body, no diagnosis)");
@@ -183,25 +198,8 @@ void register_train(CLI::App& app) {
       ->check(CLI::Range(0, 64));
   rcmd->add_option("--decoder-blocks", r->decoder_blocks, "blocks per level after each upsampling (default 1,1,1)")
       ->delimiter(',');
-  rcmd->add_option("--steps", r->steps, "optimiser steps (default 20000)")->check(CLI::Range(1, 10'000'000));
-  rcmd->add_option("--batch", r->batch, "crops per step (default 8)")->check(CLI::Range(1, 4096));
-  rcmd->add_option("--crop", r->crop, "crop size in px, a multiple of 8 (default 96)")->check(CLI::Range(32, 1024));
-  rcmd->add_option("--lr", r->lr, "peak learning rate (default 1e-3)")->check(CLI::Range(1e-7, 1.0));
   rcmd->add_option("--ema", r->ema_decay, "EMA decay of the saved weights (default 0.999)")->check(CLI::Range(0.0, 0.99999));
-  rcmd->add_option("--seed", r->seed, "seed for weights and data (default 1)");
-  rcmd->add_option("--val-every", r->val_every, "validate every N steps (default 1000)")->check(CLI::Range(1, 1'000'000));
   rcmd->add_option("--val-crop", r->val_crop, "side of the validation centre crops in px (default 128)");
-  rcmd->add_option("--checkpoint-every", r->checkpoint_every, "checkpoint every N steps (default 250)")
-      ->check(CLI::Range(1, 1'000'000));
-  rcmd->add_flag("--resume", r->resume, "continue from the checkpoint in --out");
-  add_compute_flags(rcmd, r->compute);
-  auto rd = std::make_shared<DistributedFlags>();
-  rd->add_to(rcmd);
-  rcmd->callback([r, rd, &app] {
-    r->distributed = rd->resolve();
-    r->threads = global_threads(app);
-    train_restorer(*r, [](const std::string& line) { log_line(line); });
-  });
 
   auto p = std::make_shared<PackOptions>();
   CLI::App* pcmd = train->add_subcommand(
@@ -221,17 +219,11 @@ void register_train(CLI::App& app) {
   auto l = std::make_shared<RlTrainOptions>();
   CLI::App* lcmd = train->add_subcommand(
       "rl", "Fine-tune the restorer with the reasoner's residual severity as reward (GRPO style)");
+  add_run_flags(lcmd, app, l, &train_rl);
   lcmd->add_option("--restorer", l->restorer, "supervised RestorerNet weights: the start and the KL reference")
       ->required()->check(CLI::ExistingFile);
   lcmd->add_option("--reasoner", l->reasoner, "frozen DiagNet weights: the condition and the reward")
       ->required()->check(CLI::ExistingFile);
-  lcmd->add_option("--data", l->data_dirs, "folder(s) of clean photos, searched recursively")->required();
-  lcmd->add_option("--out", l->out_dir, "run folder: config, checkpoints, weights")->required();
-  lcmd->add_option("--val", l->val_dir, "folder of clean validation photos (never training ones)");
-  lcmd->add_option("--exclude", l->exclude, "leave out training files with this name (no folder); repeatable");
-  lcmd->add_option("--steps", l->steps, "optimiser steps (default 1000)")->check(CLI::Range(1, 10'000'000));
-  lcmd->add_option("--batch", l->batch, "inputs per step (default 4)")->check(CLI::Range(1, 1024));
-  lcmd->add_option("--crop", l->crop, "crop size in px, a multiple of 8 (default 96)")->check(CLI::Range(32, 512));
   lcmd->add_option("--group", l->group, "restorations sampled per input (default 4)")->check(CLI::Range(2, 64));
   lcmd->add_option("--explore", l->explore,
                    "the policy's space: output (random DCT atoms of the restored image, default) or film (the "
@@ -252,26 +244,12 @@ void register_train(CLI::App& app) {
   lcmd->add_option("--min-spread", l->min_spread,
                    "floor on a group's reward spread when normalising advantages, in reward units (default 0: none)")
       ->check(CLI::Range(0.0, 1e6));
-  lcmd->add_option("--lr", l->lr, "peak learning rate (default 2e-5)")->check(CLI::Range(1e-9, 1.0));
   lcmd->add_option("--ema", l->ema_decay, "EMA decay of the saved weights (default 0.99)")->check(CLI::Range(0.0, 0.99999));
   lcmd->add_option("--single", l->single_probability, "extra chance of single-type samples (default 0)")->check(CLI::Range(0.0, 1.0));
   add_type_weight_flag(lcmd, l->type_weights);
   add_haze_context_flag(lcmd, l->haze_context);
   add_condition_view_flag(lcmd, l->condition_view);
-  lcmd->add_option("--seed", l->seed, "seed for data and exploration (default 1)");
-  lcmd->add_option("--val-every", l->val_every, "validate every N steps (default 250)")->check(CLI::Range(1, 1'000'000));
   lcmd->add_option("--val-crop", l->val_crop, "side of the validation centre crops in px (default 128)");
-  lcmd->add_option("--checkpoint-every", l->checkpoint_every, "checkpoint every N steps (default 100)")
-      ->check(CLI::Range(1, 1'000'000));
-  lcmd->add_flag("--resume", l->resume, "continue from the checkpoint in --out");
-  add_compute_flags(lcmd, l->compute);
-  auto ld = std::make_shared<DistributedFlags>();
-  ld->add_to(lcmd);
-  lcmd->callback([l, ld, &app] {
-    l->distributed = ld->resolve();
-    l->threads = global_threads(app);
-    train_rl(*l, [](const std::string& line) { log_line(line); });
-  });
 }
 
 }  // namespace rirf::cli

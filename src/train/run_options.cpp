@@ -1,4 +1,6 @@
-// DistributedOptions: validation, the launcher's environment variables, HOST:PORT parsing.
+// The options every trainer's run shares: TrainRunOptions (data, output, schedule, seed),
+// ComputeOptions and DistributedOptions (validation, the launcher's environment variables,
+// HOST:PORT parsing).
 #include <charconv>
 
 #include "rirf/error.hpp"
@@ -59,6 +61,40 @@ void set_master(DistributedOptions& options, const std::string& host_port) {
         "distributed: --master must be HOST:PORT, got '" + host_port + "'");
   options.master_addr = host_port.substr(0, colon);
   options.master_port = parse_int(host_port.substr(colon + 1), "--master's port");
+}
+
+void ComputeOptions::validate(const DistributedOptions& distributed) const {
+  check(data_workers >= 0 && data_workers <= 256, "train: --data-workers must be in [0, 256]");
+  check(minutes >= 0, "train: --minutes must not be negative");
+  check(device == "cpu" || distributed.world_size == 1, "train: --device " + device + " trains in one process");
+  // Ranks stopped by their own clocks would stop at different steps and wait on each other.
+  check(minutes == 0 || distributed.world_size == 1, "train: --minutes trains in one process");
+}
+
+nlohmann::json ComputeOptions::to_json() const {
+  return {{"device", device}, {"data_workers", data_workers}, {"minutes", minutes}};
+}
+
+void TrainRunOptions::validate_run(const std::string& who) const {
+  check(!data_dirs.empty(), who + ": give at least one --data folder");
+  check(!out_dir.empty(), who + ": give --out");
+  check(steps > 0, who + ": --steps must be positive");
+  check(batch > 0 && batch <= 4096, who + ": --batch must be in [1, 4096]");
+  check(crop >= 32 && crop <= 1024 && crop % 8 == 0, who + ": --crop must be a multiple of 8 in [32, 1024]");
+  check(lr > 0 && lr < 1, who + ": --lr must be in (0, 1)");
+  check(weight_decay >= 0 && warmup >= 0, who + ": weight decay and warm-up must not be negative");
+  check(log_every > 0 && val_every > 0 && checkpoint_every > 0,
+        who + ": --val-every and --checkpoint-every must be positive");
+  distributed.validate();
+  compute.validate(distributed);
+}
+
+nlohmann::json TrainRunOptions::run_json() const {
+  return {{"data_dirs", data_dirs}, {"val_dir", val_dir}, {"out_dir", out_dir}, {"exclude", exclude},
+          {"steps", steps}, {"batch", batch}, {"crop", crop}, {"lr", lr}, {"weight_decay", weight_decay},
+          {"warmup", warmup}, {"log_every", log_every}, {"val_every", val_every},
+          {"checkpoint_every", checkpoint_every}, {"seed", seed}, {"threads", threads},
+          {"compute", compute.to_json()}, {"distributed", distributed.to_json()}};
 }
 
 }  // namespace rirf
