@@ -2,7 +2,7 @@
 //   bench_restorer --val DIR [--val DIR ...] [--weights W] [--blind W] [--reasoner W]
 //                  [--external NAME=DIR ...] [--suites a,b] [--limit N]
 //                  [--speed-mp 1] [--memory-mp 24] [--repeats 5] [--threads N] [--rl W] [--oracle 1]
-//                  [--deconvolve 0] [--ensemble N]
+//                  [--deconvolve 0] [--ensemble N] [--keep 1]
 // Quality: every validation image (centre-cropped to a multiple of 16) through each fixed-seed
 // suite (rirf synth --list-suites), 8-bit quantised; PSNR/SSIM (RGB, data range 1, skimage
 // defaults) of the degraded input, of each --external method's outputs (read from
@@ -14,6 +14,8 @@
 // conditioned network alone, without the deconvolution of a diagnosed blur after it. --ensemble N
 // restores each tile N times mirrored and flipped (both networks; RestoreOptions::ensemble).
 // Speed: diagnose + restore one photo resized to --speed-mp megapixels, median of --repeats.
+// --keep 1: instead of the quality table, how well `--only` keeps the types it is not given
+// (keep_table).
 // --write-inputs DIR only writes the degraded inputs as DIR/<suite>/<set>/<stem>.png.
 // --rl W: instead of the quality table, supervised (--weights) against supervised + RL (W), same
 // network: PSNR/SSIM and the residual severity (summed over the six types) that DiagNet, the
@@ -25,6 +27,7 @@
 #include <sys/resource.h>
 #include <torch/version.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -87,6 +90,7 @@ struct Args {
   std::string weights = "models/restorer.safetensors", blind, reasoner = "models/reasoner.safetensors", rl;
   std::string write_inputs;
   bool oracle = false;
+  bool keep = false;  // --keep 1: only the table of kept types (keep_table)
   bool deconvolve = true;  // --deconvolve 0: the conditioned network alone (no deconvolution after it)
   int ensemble = 1;        // --ensemble N: geometric self-ensemble of N views (RestoreOptions::ensemble)
   std::size_t limit = 0;
@@ -222,6 +226,46 @@ void quality(const Args& a, rirf::Reasoner& reasoner, rirf::Restorer& restorer, 
   std::printf("\n\n");
 }
 
+// `--only`: each mixed-suite sample restored once for each type in it, that type kept (the
+// others undone). The truth is the plan's kept step alone on the clean image (as the trainer's
+// keep samples make it: same seed). Beside the restoration told to keep it: the input (nothing
+// undone) and the plain restoration (everything undone), both scored against the same truth.
+void keep_table(const Args& a, rirf::Reasoner& reasoner, rirf::Restorer& restorer) {
+  std::printf("## Keeping one type on purpose (`--only` the others), mixed suite, PSNR dB / SSIM against the kept "
+              "type alone\n\n| kept type | set | n | input (nothing undone) | all undone | `--only` the others |\n"
+              "|---|---|---:|---:|---:|---:|\n");
+  const rirf::RestoreOptions plain = restore_options(a);
+  Score avg[3];
+  for (const auto kept : rirf::all_degradation_types()) {
+    for (const auto& dir : a.val_dirs) {
+      Score input, all, only;
+      for (const auto& [stem, clean, degraded, plan] : make_samples(dir, "mixed", a.limit)) {
+        rirf::DegradationPlan kept_plan;
+        rirf::RestoreOptions keeping = plain;
+        for (const auto& step : plan.steps) {
+          if (step.type == kept) kept_plan.steps.push_back(step);
+          else if (std::find(keeping.only.begin(), keeping.only.end(), step.type) == keeping.only.end())
+            keeping.only.push_back(step.type);
+        }
+        if (kept_plan.steps.empty()) continue;
+        const at::Tensor truth = quantise(rirf::apply(clean, kept_plan));
+        const rirf::Diagnosis diagnosis = reasoner.diagnose(degraded);
+        input.add(degraded, truth);
+        all.add(quantise(restorer.restore(degraded, diagnosis, plain)), truth);
+        only.add(quantise(restorer.restore(degraded, diagnosis, keeping)), truth);
+      }
+      if (input.count == 0) continue;
+      std::printf("| %s | %s | %d | %s | %s | %s |\n", rirf::type_name(kept),
+                  fs::path(dir).filename().string().c_str(), input.count, input.cell().c_str(), all.cell().c_str(),
+                  only.cell().c_str());
+      std::fflush(stdout);
+      avg[0].add_mean(input), avg[1].add_mean(all), avg[2].add_mean(only);
+    }
+  }
+  std::printf("| **average of the rows** | | | %s | %s | %s |\n\n", avg[0].cell().c_str(), avg[1].cell().c_str(),
+              avg[2].cell().c_str());
+}
+
 // What a judge still finds in an image: severity summed over the types it calls present.
 double residual_severity(rirf::Reasoner& judge, const at::Tensor& image) {
   double total = 0;
@@ -331,6 +375,7 @@ int main(int argc, char** argv) {
     else if (flag == "--blind") a.blind = value;
     else if (flag == "--rl") a.rl = value;
     else if (flag == "--oracle") a.oracle = value != "0";
+    else if (flag == "--keep") a.keep = value != "0";
     else if (flag == "--deconvolve") a.deconvolve = value != "0";
     else if (flag == "--ensemble") a.ensemble = std::atoi(value.c_str());
     else if (flag == "--reasoner") a.reasoner = value;
@@ -368,7 +413,9 @@ int main(int argc, char** argv) {
       memory(a, *reasoner, *restorer);
       return 0;
     }
-    if (!a.rl.empty())
+    if (a.keep)
+      keep_table(a, *reasoner, *restorer);
+    else if (!a.rl.empty())
       rl_table(a, *reasoner, *restorer, *rirf::load_restorer(a.rl));
     else if (run_quality)
       quality(a, *reasoner, *restorer, blind.get());

@@ -152,24 +152,47 @@ TEST(Tiling, EqualsOnePassAwayFromSeams) {
   EXPECT_LT((whole - tiled).abs().mean().item<double>(), 1e-2);
 }
 
-TEST(Condition, CarriesProbabilitySeverityKeepAndFactors) {
+TEST(Condition, CarriesProbabilitySeverityAndFactors) {
   Diagnosis d = noisy_diagnosis();
   Finding& blur = d.finding(DegradationType::blur);
   blur.present = true, blur.confidence = 0.8, blur.severity = 20, blur.factors = {{"kind", "motion"}};
   Finding& haze = d.finding(DegradationType::haze);
   haze.present = false, haze.confidence = 0.7;
-  KeepMask keep{};
-  keep[static_cast<int>(DegradationType::blur)] = true;
-  const Condition c = condition_from_diagnosis(d, keep);
+  const Condition c = condition_from_diagnosis(d);
   EXPECT_FLOAT_EQ(c[0], 0.9f);
   EXPECT_FLOAT_EQ(c[1], 0.4f);
   EXPECT_FLOAT_EQ(c[2], 0.0f);
   EXPECT_FLOAT_EQ(c[3], 0.8f);
-  EXPECT_FLOAT_EQ(c[5], 1.0f);                        // keep blur
+  EXPECT_FLOAT_EQ(c[5], 0.0f);                        // the former keep slot
   EXPECT_NEAR(c[3 * 3], 0.3f, 1e-6);                  // haze absent with confidence 0.7
   EXPECT_FLOAT_EQ(c[3 * 3 + 1], 0.0f);                // no severity when absent
   EXPECT_FLOAT_EQ(c[kConditionPerType * 6 + 2], 1.0f);  // blur kind: motion
   EXPECT_FLOAT_EQ(c[kConditionPerType * 6 + 3], 0.0f);  // no airlight without haze
+}
+
+TEST(Condition, KeptTypesAreToldAbsent) {
+  Diagnosis d = noisy_diagnosis();
+  Finding& blur = d.finding(DegradationType::blur);
+  blur.present = true, blur.confidence = 0.8, blur.severity = 20, blur.factors = {{"kind", "motion"}};
+  KeepMask keep{};
+  keep[static_cast<int>(DegradationType::blur)] = true;  // --only noise
+  const Diagnosis request = restoration_request(d, keep);
+  const Finding& kept = request.finding(DegradationType::blur);
+  EXPECT_FALSE(kept.present);
+  EXPECT_EQ(kept.severity, 0);
+  EXPECT_EQ(kept.confidence, 1.0);
+  EXPECT_TRUE(kept.factors.empty());
+  const Finding& noise = request.finding(DegradationType::noise);
+  EXPECT_TRUE(noise.present);
+  EXPECT_EQ(noise.severity, d.finding(DegradationType::noise).severity);
+  EXPECT_EQ(noise.factors, d.finding(DegradationType::noise).factors);
+  const Condition c = condition_from_diagnosis(request);
+  EXPECT_FLOAT_EQ(c[3], 0.0f);                          // blur: probability 0
+  EXPECT_FLOAT_EQ(c[kConditionPerType * 6 + 2], 0.0f);  // and no kind
+  EXPECT_FALSE(nothing_to_undo(request));
+  keep[static_cast<int>(DegradationType::noise)] = true;  // nothing left to undo
+  EXPECT_TRUE(nothing_to_undo(restoration_request(d, keep)));
+  EXPECT_EQ(diagnosis_to_json(without_kept_types(d, keep)), diagnosis_to_json(restoration_request(d, keep)));
 }
 
 TEST(Condition, JpegAloneIsAlsoUndoneAsAFaintNoise) {
@@ -183,13 +206,11 @@ TEST(Condition, JpegAloneIsAlsoUndoneAsAFaintNoise) {
   EXPECT_TRUE(noise.present);
   EXPECT_NEAR(noise.factors["sigma"].get<double>(), kJpegAsNoiseSigma, 1e-9);
   EXPECT_NEAR(noise.severity, severity_from_factor(DegradationType::noise, kJpegAsNoiseSigma), 1e-9);
-  EXPECT_FALSE(keep[static_cast<int>(DegradationType::noise)]);
   EXPECT_EQ(request.finding(DegradationType::jpeg).severity, 45);
-  const auto unchanged = [](const Diagnosis& d, KeepMask keep) {
-    const KeepMask before = keep;
-    return diagnosis_to_json(restoration_request(d, keep)) == diagnosis_to_json(d) && keep == before;
+  const auto unchanged = [](const Diagnosis& d, const KeepMask& keep) {
+    return diagnosis_to_json(restoration_request(d, keep)) == diagnosis_to_json(without_kept_types(d, keep));
   };
-  // Beside another type to undo, with noise found, or with JPEG kept: the diagnosis as it is.
+  // Beside another type to undo, with noise found (kept or not), or with JPEG kept: no faint noise.
   Diagnosis hazy = jpeg_only;
   hazy.finding(DegradationType::haze).present = true;
   EXPECT_TRUE(unchanged(hazy, {}));
@@ -197,6 +218,8 @@ TEST(Condition, JpegAloneIsAlsoUndoneAsAFaintNoise) {
   noisy.finding(DegradationType::noise).present = true;
   noisy.finding(DegradationType::noise).severity = 30;
   EXPECT_TRUE(unchanged(noisy, {}));
+  EXPECT_TRUE(unchanged(noisy, keep));  // grain kept on purpose stays
+  EXPECT_FALSE(restoration_request(noisy, keep).finding(DegradationType::noise).present);
   KeepMask keep_jpeg{};
   keep_jpeg[static_cast<int>(DegradationType::jpeg)] = true;
   EXPECT_TRUE(unchanged(jpeg_only, keep_jpeg));
@@ -549,7 +572,7 @@ TEST(ConditionedPairs, ViewsAreTheDegradedRegionsAndConditionAsRirfRestoreWould)
   const at::Tensor conditions = train::predicted_conditions(*net, pairs);
   ASSERT_EQ(conditions.sizes(), (at::IntArrayRef{10, kConditionSize}));
   for (std::size_t i = 0; i < pairs.views.size(); ++i) {
-    Condition expected = condition_from_diagnosis(reasoner->diagnose(pairs.views[i]), pairs.keep[i]);
+    Condition expected = condition_from_diagnosis(without_kept_types(reasoner->diagnose(pairs.views[i]), pairs.keep[i]));
     EXPECT_TRUE(at::allclose(conditions[static_cast<std::int64_t>(i)],
                              torch::from_blob(expected.data(), {kConditionSize}, torch::kFloat), 1e-4, 1e-5))
         << "sample " << i;

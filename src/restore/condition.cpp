@@ -4,37 +4,49 @@
 
 namespace rirf {
 
-Diagnosis restoration_request(Diagnosis diagnosis, KeepMask& keep) {
-  // JPEG the only damage to undo: beside the other types the faint noise cost the mixed suite
-  // 0.13 dB (and its composites with noise already have it).
-  bool only_jpeg = diagnosis.finding(DegradationType::jpeg).present && !keep[static_cast<int>(DegradationType::jpeg)];
+Diagnosis without_kept_types(Diagnosis diagnosis, const KeepMask& keep) {
   for (auto type : all_degradation_types())
-    if (type != DegradationType::jpeg && diagnosis.finding(type).present && !keep[static_cast<int>(type)]) only_jpeg = false;
-  Finding& noise = diagnosis.finding(DegradationType::noise);
-  if (only_jpeg && !noise.present) {
+    if (keep[static_cast<int>(type)]) {
+      Finding& f = diagnosis.finding(type);
+      f.present = false;
+      f.confidence = 1.0;
+      f.severity = 0;
+      f.factors = nlohmann::json::object();
+    }
+  return diagnosis;
+}
+
+Diagnosis restoration_request(const Diagnosis& diagnosis, const KeepMask& keep) {
+  Diagnosis request = without_kept_types(diagnosis, keep);
+  // JPEG the only damage to undo: beside the other types the faint noise cost the mixed suite
+  // 0.13 dB (and its composites with noise already have it). Noise found and kept is grain the
+  // user wants, so it is not touched either.
+  bool only_jpeg = request.finding(DegradationType::jpeg).present && !diagnosis.finding(DegradationType::noise).present;
+  for (auto type : all_degradation_types())
+    if (type != DegradationType::jpeg && request.finding(type).present) only_jpeg = false;
+  if (only_jpeg) {
+    Finding& noise = request.finding(DegradationType::noise);
     noise.present = true;
     noise.confidence = 0.9;
     noise.severity = severity_from_factor(DegradationType::noise, kJpegAsNoiseSigma);
     noise.factors = {{main_factor_name(DegradationType::noise), kJpegAsNoiseSigma}};
-    keep[static_cast<int>(DegradationType::noise)] = false;
   }
-  return diagnosis;
+  return request;
 }
 
-bool nothing_to_undo(const Diagnosis& diagnosis, const KeepMask& keep) {
-  for (auto type : all_degradation_types())
-    if (diagnosis.finding(type).present && !keep[static_cast<int>(type)]) return false;
+bool nothing_to_undo(const Diagnosis& request) {
+  for (const Finding& f : request.findings)
+    if (f.present) return false;
   return true;
 }
 
-Condition condition_from_diagnosis(const Diagnosis& diagnosis, const KeepMask& keep) {
+Condition condition_from_diagnosis(const Diagnosis& diagnosis) {
   Condition c{};
   for (auto type : all_degradation_types()) {
     const int t = static_cast<int>(type);
     const Finding& f = diagnosis.finding(type);
     c[kConditionPerType * t] = static_cast<float>(f.present ? f.confidence : 1.0 - f.confidence);
     c[kConditionPerType * t + 1] = static_cast<float>(f.present ? f.severity / 100.0 : 0.0);
-    c[kConditionPerType * t + 2] = keep[t] ? 1.0f : 0.0f;
   }
   constexpr int kBlurKind = kConditionPerType * kNumDegradationTypes, kAirlight = kBlurKind + 3;
   const Finding& blur = diagnosis.finding(DegradationType::blur);

@@ -53,11 +53,11 @@ class NetRestorer : public Restorer {
     // network is close to the identity there, but a photo the reasoner calls clean should not
     // change at all, and skipping it is free.
     const at::Tensor x = detail::in_unit_range(image.to(at::kCPU, at::kFloat));
-    if (conditioned() && nothing_to_undo(diagnosis, keep)) return x.clone();
-    const Diagnosis request = restoration_request(diagnosis, keep);  // may un-keep noise
-    Condition values = condition_from_diagnosis(request, keep);
+    const Diagnosis request = restoration_request(diagnosis, keep);  // kept types told absent
+    if (conditioned() && nothing_to_undo(request)) return x.clone();
+    Condition values = condition_from_diagnosis(request);
     const at::Tensor condition = torch::from_blob(values.data(), {1, kConditionSize}, torch::kFloat).clone();
-    const bool undo_haze = request.finding(DegradationType::haze).present && !keep[static_cast<int>(DegradationType::haze)];
+    const bool undo_haze = request.finding(DegradationType::haze).present;
     const int views = undo_haze ? std::min(options.ensemble, 2) : options.ensemble;
     const auto run = [&](const at::Tensor& tile) {
       at::Tensor sum;
@@ -71,9 +71,8 @@ class NetRestorer : public Restorer {
     at::Tensor out = run_tiled(x, options.tile, options.overlap, std::int64_t{1} << net_->options().levels(), run, progress);
     // Blur last: the network has removed the noise a deconvolution would amplify. The blind twin
     // has no diagnosis, so no kernel.
-    const bool undo_blur = conditioned() && options.deconvolve && !keep[static_cast<int>(DegradationType::blur)];
-    if (undo_blur)
-      if (const auto kernel = deconvolution_kernel(diagnosis.finding(DegradationType::blur)))
+    if (conditioned() && options.deconvolve)
+      if (const auto kernel = deconvolution_kernel(request.finding(DegradationType::blur)))
         out = deconvolve(out, *kernel, kDeconvolutionLambda, options.tile);
     if (options.strength != 1.0) out.sub_(x).mul_(options.strength).add_(x);
     return out.clamp_(0, 1);

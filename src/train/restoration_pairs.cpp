@@ -23,8 +23,8 @@ DegradationPlan kept_steps(const DegradationPlan& plan, const KeepMask& keep) {
 }
 
 // One row of a [N, kConditionSize] condition tensor.
-at::Tensor condition_row(const Diagnosis& diagnosis, const KeepMask& keep) {
-  Condition values = condition_from_diagnosis(diagnosis, keep);
+at::Tensor condition_row(const Diagnosis& diagnosis) {
+  Condition values = condition_from_diagnosis(diagnosis);
   return torch::from_blob(values.data(), {kConditionSize}, torch::kFloat).clone();
 }
 
@@ -152,7 +152,7 @@ at::Tensor predicted_conditions(DiagNetImpl& reasoner, const Pairs& pairs) {
       f.severity = pairs.false_calls[i]->severity;
       f.confidence = pairs.false_calls[i]->confidence;
     }
-    c[i] = condition_row(diagnosis, pairs.keep[i]);
+    c[i] = condition_row(without_kept_types(diagnosis, pairs.keep[i]));
   }
   return c;
 }
@@ -162,9 +162,9 @@ ValidationConditions inference_conditions(Reasoner& reasoner, const Pairs& val) 
   out.condition = torch::empty({val.degraded.size(0), kConditionSize});
   for (std::int64_t i = 0; i < val.degraded.size(0); ++i) {
     const Diagnosis diagnosis = reasoner.diagnose(val.degraded.slice(0, i, i + 1));
-    out.unchanged.push_back(nothing_to_undo(diagnosis, val.keep[i]));
-    KeepMask keep = val.keep[i];
-    out.condition[i] = condition_row(restoration_request(diagnosis, keep), keep);
+    const Diagnosis request = restoration_request(diagnosis, val.keep[i]);
+    out.unchanged.push_back(nothing_to_undo(request));
+    out.condition[i] = condition_row(request);
   }
   return out;
 }

@@ -75,7 +75,8 @@ ConditionedPairs draw_conditioned_pairs(const PhotoPool& pool, Rng& rng, int cou
 Pairs make_validation(const PhotoPool& pool, std::int64_t crop);
 
 // The condition of each sample: the reasoner's diagnosis of its view (the degraded crop when
-// there are no views) plus the keep flags, [N, kConditionSize].
+// there are no views) with the types the target keeps told absent (without_kept_types), as
+// `rirf restore --only` tells them, [N, kConditionSize].
 at::Tensor predicted_conditions(DiagNetImpl& reasoner, const Pairs& pairs);
 
 // What `rirf restore` gives each validation sample: the condition from the reasoner's
