@@ -468,6 +468,9 @@ TEST(Restorer, StrengthZeroKeepsTheInputAndOptionsAreChecked) {
     bad.ensemble = views;
     test::expect_error_containing([&] { restorer->restore(x, noisy, bad); }, "--ensemble");
   }
+  RestoreOptions only_noise;
+  only_noise.only = {DegradationType::noise};
+  test::expect_error_containing([&] { busy_restorer(false)->restore(x, noisy, only_noise); }, "blind twin");
 }
 
 TEST(Restorer, SelfEnsembleAveragesTheMirroredAndFlippedViews) {

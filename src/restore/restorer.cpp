@@ -44,6 +44,10 @@ class NetRestorer : public Restorer {
                      const std::function<void(int, int)>& progress) override {
     options.validate();
     check(image.dim() == 4 && image.size(0) == 1 && image.size(1) == 3, "restore: expected an image [1, 3, H, W]");
+    // The twin reads no diagnosis, so it cannot be told what to keep; silently undoing a type the
+    // user asked to keep would be worse than saying so.
+    check(conditioned() || options.only.empty(),
+          "restore: --only needs the conditioned restorer; the blind twin reads no diagnosis and undoes all it can");
     torch::InferenceMode guard;
     KeepMask keep{};
     if (!options.only.empty())
