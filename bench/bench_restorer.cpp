@@ -28,6 +28,7 @@
 #include <torch/version.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -235,11 +236,17 @@ void keep_table(const Args& a, rirf::Reasoner& reasoner, rirf::Restorer& restore
               "type alone\n\n| kept type | set | n | input (nothing undone) | all undone | `--only` the others |\n"
               "|---|---|---:|---:|---:|---:|\n");
   const rirf::RestoreOptions plain = restore_options(a);
-  Score avg[3];
-  for (const auto kept : rirf::all_degradation_types()) {
-    for (const auto& dir : a.val_dirs) {
-      Score input, all, only;
-      for (const auto& [stem, clean, degraded, plan] : make_samples(dir, "mixed", a.limit)) {
+  struct Row {
+    Score input, all, only;
+  };
+  std::vector<std::pair<std::string, std::array<Row, rirf::kNumDegradationTypes>>> sets;
+  for (const auto& dir : a.val_dirs) {
+    std::array<Row, rirf::kNumDegradationTypes> rows;
+    for (const auto& [stem, clean, degraded, plan] : make_samples(dir, "mixed", a.limit)) {
+      // One diagnosis and one full restoration per sample, scored against each kept type's truth.
+      const rirf::Diagnosis diagnosis = reasoner.diagnose(degraded);
+      const at::Tensor all = quantise(restorer.restore(degraded, diagnosis, plain));
+      for (const auto kept : rirf::all_degradation_types()) {
         rirf::DegradationPlan kept_plan;
         rirf::RestoreOptions keeping = plain;
         for (const auto& step : plan.steps) {
@@ -249,19 +256,23 @@ void keep_table(const Args& a, rirf::Reasoner& reasoner, rirf::Restorer& restore
         }
         if (kept_plan.steps.empty()) continue;
         const at::Tensor truth = quantise(rirf::apply(clean, kept_plan));
-        const rirf::Diagnosis diagnosis = reasoner.diagnose(degraded);
-        input.add(degraded, truth);
-        all.add(quantise(restorer.restore(degraded, diagnosis, plain)), truth);
-        only.add(quantise(restorer.restore(degraded, diagnosis, keeping)), truth);
+        Row& row = rows[static_cast<int>(kept)];
+        row.input.add(degraded, truth);
+        row.all.add(all, truth);
+        row.only.add(quantise(restorer.restore(degraded, diagnosis, keeping)), truth);
       }
-      if (input.count == 0) continue;
-      std::printf("| %s | %s | %d | %s | %s | %s |\n", rirf::type_name(kept),
-                  fs::path(dir).filename().string().c_str(), input.count, input.cell().c_str(), all.cell().c_str(),
-                  only.cell().c_str());
-      std::fflush(stdout);
-      avg[0].add_mean(input), avg[1].add_mean(all), avg[2].add_mean(only);
     }
+    sets.push_back({fs::path(dir).filename().string(), rows});
   }
+  Score avg[3];
+  for (const auto kept : rirf::all_degradation_types())
+    for (const auto& [set, rows] : sets) {
+      const Row& row = rows[static_cast<int>(kept)];
+      if (row.input.count == 0) continue;
+      std::printf("| %s | %s | %d | %s | %s | %s |\n", rirf::type_name(kept), set.c_str(), row.input.count,
+                  row.input.cell().c_str(), row.all.cell().c_str(), row.only.cell().c_str());
+      avg[0].add_mean(row.input), avg[1].add_mean(row.all), avg[2].add_mean(row.only);
+    }
   std::printf("| **average of the rows** | | | %s | %s | %s |\n\n", avg[0].cell().c_str(), avg[1].cell().c_str(),
               avg[2].cell().c_str());
 }
