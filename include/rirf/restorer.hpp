@@ -18,8 +18,10 @@ struct RestoreOptions {
   std::int64_t tile = 512;    // tile side in px (inference memory grows with its square)
   std::int64_t overlap = 64;  // px shared by neighbouring tiles (>= the network's reach: exact away from seams)
   double strength = 1.0;      // 0: the input unchanged, 1: the full restoration; in between: a blend
-  // Types to undo; empty: every type the diagnosis finds. The others are left in the image (the
-  // network was trained to keep what it is told to keep, e.g. grain or haze on purpose).
+  // Types to undo; empty: every type the diagnosis finds. The others are left in the image (grain
+  // or haze on purpose): the conditioned network is told they are absent and leaves them as it
+  // leaves what the reasoner does not find. The blind twin cannot keep anything: non-empty is an
+  // error there.
   std::vector<DegradationType> only;
   // A diagnosed blur is sharpened after the network by deconvolution with the diagnosed kernel
   // (the network alone leaves blur as it is); false: the network alone.
