@@ -8,7 +8,7 @@ IN/<suite>/<set>/<name>.png -> OUT/<suite>/<set>/<name>.png. NLM removes noise o
 every suite so that the table shows what a noise filter does to rain, haze, blur and the rest.
 Its strength h is `factor` x sigma (0-255): the suite's true sigma for the denoise-N suites (an
 oracle, as NLM is usually reported), else sigma estimated from the image (Immerkaer 1996). The
-factor was chosen on training photos, not on the benchmark's images (see docs/restorer.md).
+factor was chosen on training photos, not on the benchmark's images (see docs/notebook/restorer.md).
 """
 import os
 import sys

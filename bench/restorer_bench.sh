@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces the tables of docs/restorer.md: quality of the shipped restorer beside the degraded
+# Reproduces the tables of docs/notebook/restorer.md: quality of the shipped restorer beside the degraded
 # input, its blind twin and OpenCV's non-local means on Kodak24 and McMaster, then speed at 1 MP
 # and peak memory at 24 MP (run alone: nothing else on the machine).
 #   bench/restorer_bench.sh [VAL_DIR] [BLIND_WEIGHTS]
