@@ -6,7 +6,7 @@
 
 #include <cmath>
 
-#include "degrade/ops.hpp"
+#include "degrade/detail/synthesis.hpp"
 #include "rirf/degrade.hpp"
 #include "rirf/error.hpp"
 #include "rirf/image_io.hpp"
@@ -109,7 +109,7 @@ TEST(Engine, BlurLowersHighFrequencyEnergy) {
     f.kind = kind;
     f.extent_px = 4;
     f.angle_deg = 30;
-    rirf::detail::generate_blur_kernel(f, 9);
+    rirf::generate_blur_kernel(f, 9);
     double sum = 0;
     for (float v : f.kernel) sum += v;
     EXPECT_NEAR(sum, 1.0, 1e-5);
@@ -125,7 +125,7 @@ TEST(Engine, TinyBlurExtentsGiveSmallKernels) {
       rirf::BlurFactors f;
       f.kind = kind;
       f.extent_px = extent;
-      rirf::detail::generate_blur_kernel(f, 1);
+      rirf::generate_blur_kernel(f, 1);
       EXPECT_LE(f.kernel_size, 9) << rirf::blur_kind_name(kind) << " " << extent;
       EXPECT_LE(f.extent_px, 2.0) << rirf::blur_kind_name(kind) << " " << extent;
     }
@@ -139,7 +139,7 @@ TEST(Engine, MotionKernelsAreNotStraightLinesOnly) {
     rirf::BlurFactors f;
     f.kind = rirf::BlurKind::motion;
     f.extent_px = 8;
-    rirf::detail::generate_blur_kernel(f, seed);
+    rirf::generate_blur_kernel(f, seed);
     const at::Tensor k = at::from_blob(f.kernel.data(), {f.kernel_size, f.kernel_size}, at::kFloat).to(at::kDouble);
     const at::Tensor ys = at::arange(f.kernel_size, at::kDouble).view({-1, 1}), xs = ys.view({1, -1});
     const double cx = (k * xs).sum().item<double>(), cy = (k * ys).sum().item<double>();

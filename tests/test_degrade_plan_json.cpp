@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "rirf/degrade.hpp"
+#include "rirf/diagnosis.hpp"
+#include "rirf/reasoner.hpp"
 #include "rirf/error.hpp"
 
 namespace {

@@ -198,7 +198,7 @@ TEST(DiagNet, TilesStayInsideAndOnTheJpegGrid) {
 
 TEST(DiagNet, AWholeImageReadsAsTheMeanOfItsTilesOutputs) {
   // The heads learned on one crop's statistics, so each tile goes through the whole network and
-  // the outputs are averaged (docs/reasoner.md, "Per-tile outputs").
+  // the outputs are averaged (docs/notebook/reasoner.md, "Per-tile outputs").
   rirf::DiagNet net = seeded_net(4);
   torch::NoGradGuard no_grad;
   const at::Tensor image = at::rand({1, 3, 300, 517});
@@ -211,7 +211,7 @@ TEST(DiagNet, AWholeImageReadsAsTheMeanOfItsTilesOutputs) {
 
 TEST(DiagNet, ALargeImagesHazeIsAlsoReadOnTheWholePictureShrunk) {
   // Haze is a property of the whole picture; a tile of a large photo may show only sky or a wall
-  // (docs/reasoner.md, "An overview for haze"). Nothing else is read from the shrunk picture.
+  // (docs/notebook/reasoner.md, "An overview for haze"). Nothing else is read from the shrunk picture.
   rirf::DiagNet net = seeded_net(5);
   torch::NoGradGuard no_grad;
   // The nine tiles cover a picture of up to three tiles a side.

@@ -7,7 +7,7 @@
 
 #include "reason/diagnet_model.hpp"
 #include "reason/diagnet_weights.hpp"
-#include "degrade/ops.hpp"
+#include "degrade/detail/synthesis.hpp"
 #include "restore/condition.hpp"
 #include "restore/deconvolution.hpp"
 #include "restore/restorer_model.hpp"
@@ -397,7 +397,7 @@ Finding blur_finding(double extent_px, const char* kind) {
 TEST(Deconvolution, SharpensAKnownBlurAndTilesAgreeWithOnePass) {
   const at::Tensor clean = test_scene(150, 210);
   BlurFactors kernel{BlurKind::gaussian, 3.0, 0.0, {}, 0};
-  detail::generate_blur_kernel(kernel, 0);
+  generate_blur_kernel(kernel, 0);
   const at::Tensor blurred = detail::blur(clean, kernel);
   const at::Tensor one_pass = deconvolve(blurred, kernel, 0.002, 4096);
   EXPECT_GT(psnr(one_pass, clean), psnr(blurred, clean) + 3.0);
@@ -455,18 +455,18 @@ TEST(Restorer, StrengthZeroKeepsTheInputAndOptionsAreChecked) {
   EXPECT_LE(full.max().item<double>(), 1.0);
   RestoreOptions bad;
   bad.strength = 1.5;
-  test::expect_error_containing([&] { restorer->restore(x, noisy, bad); }, "--strength");
-  test::expect_error_containing([&] { restorer->restore(x, Diagnosis{}, bad); }, "--strength");
+  test::expect_error_containing([&] { restorer->restore(x, noisy, bad); }, "strength: must be in [0, 1]");
+  test::expect_error_containing([&] { restorer->restore(x, Diagnosis{}, bad); }, "strength: must be in [0, 1]");
   bad = {};
   bad.tile = 16;
-  test::expect_error_containing([&] { restorer->restore(x, Diagnosis{}, bad); }, "--tile");
+  test::expect_error_containing([&] { restorer->restore(x, Diagnosis{}, bad); }, "tile: must be in [64, 8192]");
   bad = {};
   bad.overlap = 400;
-  test::expect_error_containing([&] { restorer->restore(x, Diagnosis{}, bad); }, "--overlap");
+  test::expect_error_containing([&] { restorer->restore(x, Diagnosis{}, bad); }, "overlap: must be in [0, tile / 2]");
   for (int views : {0, 3, 8}) {
     bad = {};
     bad.ensemble = views;
-    test::expect_error_containing([&] { restorer->restore(x, noisy, bad); }, "--ensemble");
+    test::expect_error_containing([&] { restorer->restore(x, noisy, bad); }, "ensemble: must be 1, 2 or 4");
   }
   RestoreOptions only_noise;
   only_noise.only = {DegradationType::noise};

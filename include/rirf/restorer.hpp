@@ -29,7 +29,7 @@ struct RestoreOptions {
   // Self-ensemble: each tile is restored up to this many times, mirrored left-right (2) and also
   // flipped upside down (4), and the results are averaged back; the time grows with it. 1, 2 or
   // 4. Haze to undo caps it at 2: upside down, a scene's haze runs the wrong way (its depth grows
-  // towards the top) and the network dehazes it worse (docs/restorer.md, "Self-ensemble").
+  // towards the top) and the network dehazes it worse (docs/notebook/restorer.md, "Self-ensemble").
   int ensemble = 1;
 
   void validate() const;  // throws Error naming the bad field and value

@@ -157,12 +157,12 @@ struct RestorerTrainOptions : TrainRunOptions {
   std::int64_t haze_context = 512;
   // Above the crop size: each crop is cut from a degraded region of at least this side, and the
   // condition is the reasoner's diagnosis of that region, as `rirf restore` diagnoses the whole
-  // image (default; measured +0.25 dB on the benchmark, docs/restorer.md); 0: the reasoner's one
+  // image (default; measured +0.25 dB on the benchmark, docs/notebook/restorer.md); 0: the reasoner's one
   // pass over the crop (every run before 2026-11-30).
   std::int64_t condition_view = 256;
   // Chance that a clean sample is conditioned on an unsure false call of noise, blur, rain or JPEG
   // and must still come back unchanged (train::PairSampling::false_call_probability). It meets
-  // the clean target and costs denoising (docs/restorer.md, "False calls"), so it is off.
+  // the clean target and costs denoising (docs/notebook/restorer.md, "False calls"), so it is off.
   double false_call_probability = 0.0;
 
   void validate() const;

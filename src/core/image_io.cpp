@@ -90,7 +90,7 @@ at::Tensor to_tensor(const VImage& img, int bits) {
                                        at::TensorOptions().dtype(dtype));
   const double scale = bits == 16 ? 65535.0 : 255.0;
   // One float image, converted and scaled in place: each intermediate copy of a 36 MP photo is
-  // 432 MB, and fresh memory is slow to touch (docs/benchmarks.md, "Image I/O of a large photo").
+  // 432 MB, and fresh memory is slow to touch (docs/notebook/benchmarks-history.md).
   at::Tensor planar = at::empty({1, cast.bands(), cast.height(), cast.width()}, at::kFloat);
   planar[0].copy_(hwc.permute({2, 0, 1}));
   return planar.div_(scale);
@@ -120,7 +120,7 @@ void check_pixel_limit(const VImage& img, const LoadOptions& options, const std:
   const std::int64_t pixels = static_cast<std::int64_t>(img.width()) * img.height();
   check(pixels <= options.max_pixels,
         "cannot read '" + name + "': " + std::to_string(img.width()) + "x" + std::to_string(img.height()) +
-            " is over the limit of " + std::to_string(options.max_pixels) + " pixels (raise --max-pixels)");
+            " is over the limit of " + std::to_string(options.max_pixels) + " pixels; raise the pixel limit to read it");
 }
 
 // libjpeg reports damaged scan data as warnings, fills what it lost with grey and goes on;
@@ -193,12 +193,12 @@ vips::VOption* load_flags() {
 #endif
 
 void LoadOptions::validate() const {
-  check(max_pixels > 0, "invalid max_pixels " + std::to_string(max_pixels) + ": must be positive");
+  check_option(max_pixels > 0, "max_pixels", "must be positive, got " + std::to_string(max_pixels));
 }
 
 void SaveOptions::validate() const {
-  check(quality >= 1 && quality <= 100, "invalid quality " + std::to_string(quality) + ": must be 1-100");
-  check(bits == 0 || bits == 8 || bits == 16, "invalid bits " + std::to_string(bits) + ": must be 8 or 16");
+  check_option(quality >= 1 && quality <= 100, "quality", "must be in [1, 100], got " + std::to_string(quality));
+  check_option(bits == 0 || bits == 8 || bits == 16, "bits", "must be 0 (the source's), 8 or 16, got " + std::to_string(bits));
 }
 
 #ifdef RIRF_WITH_VIPS

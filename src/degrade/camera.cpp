@@ -7,7 +7,7 @@
 #include <cmath>
 #include <string>
 
-#include "degrade/ops.hpp"
+#include "degrade/detail/synthesis.hpp"
 #include "rirf/error.hpp"
 
 namespace rirf {
@@ -99,7 +99,7 @@ CameraRender render_camera_shot(const at::Tensor& photo, const CameraShot& shot)
     light = light * t + airlight * (1.0 - t);
   }
   BlurFactors blur = shot.blur;
-  if (blur.extent_px > 0 && blur.kernel.empty()) detail::generate_blur_kernel(blur, shot.seed);
+  if (blur.extent_px > 0 && blur.kernel.empty()) generate_blur_kernel(blur, shot.seed);
   if (blur.extent_px > 0) light = detail::blur(light, blur);
 
   // The sensor: the white balance undone (raw red and blue are weaker than green), exposure,

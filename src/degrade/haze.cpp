@@ -7,7 +7,7 @@
 // at mid depth, so the same density means the same haze on every image size.
 #include <cmath>
 
-#include "degrade/ops.hpp"
+#include "degrade/detail/synthesis.hpp"
 
 namespace rirf::detail {
 

@@ -12,7 +12,7 @@
 #include <jpeglib.h>
 
 #include "degrade/jpeg_codec.hpp"
-#include "degrade/ops.hpp"
+#include "degrade/detail/synthesis.hpp"
 #include "rirf/error.hpp"
 
 namespace rirf::detail {

@@ -3,7 +3,7 @@
 // sRGB curve and an extra tone gamma.
 #include <cmath>
 
-#include "degrade/ops.hpp"
+#include "degrade/detail/synthesis.hpp"
 
 namespace rirf::detail {
 

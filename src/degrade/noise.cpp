@@ -3,7 +3,7 @@
 // the channels (luminance noise). See NoiseFactors for the variance model.
 #include <cmath>
 
-#include "degrade/ops.hpp"
+#include "degrade/detail/synthesis.hpp"
 
 namespace rirf::detail {
 

@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "degrade/ops.hpp"
+#include "degrade/detail/synthesis.hpp"
 
 namespace rirf::detail {
 namespace {

@@ -11,7 +11,7 @@
 
 #include "core/resize.hpp"
 #include "core/unit_range.hpp"
-#include "degrade/ops.hpp"
+#include "core/filters.hpp"
 #include "reason/evidence.hpp"
 #include "rirf/error.hpp"
 #include "rirf/reasoner.hpp"

@@ -25,7 +25,7 @@ class DiagNetReasoner : public Reasoner {
     // The network halves its input; a side of 1 px has nothing to halve.
     check(image.size(2) >= 2 && image.size(3) >= 2,
           "diagnose: an image of " + std::to_string(image.size(3)) + "x" + std::to_string(image.size(2)) +
-              " px is too small for DiagNet (at least 2 px a side; --backend classical reads it)");
+              " px is too small for DiagNet (at least 2 px a side; the classical backend reads it)");
     torch::InferenceMode guard;
     const at::Tensor x = detail::in_unit_range(image.to(at::kCPU, at::kFloat));
     const at::Tensor tiles = diagnosis_crops(x);
@@ -53,14 +53,14 @@ at::Tensor diagnosis_crops(const at::Tensor& image, std::int64_t tile) {
     crops.push_back(image.slice(2, t.top, t.top + t.height).slice(3, t.left, t.left + t.width));
   // Tiles share one size unless the image is smaller than a tile (then there is only one).
   // Channels-last runs libtorch's CPU convolutions faster here (measured 138 -> 113 ms for the
-  // four 256x256 tiles of a 1 MP image then, docs/reasoner.md).
+  // four 256x256 tiles of a 1 MP image then, docs/notebook/reasoner.md).
   return at::cat(crops, 0).contiguous(at::MemoryFormat::ChannelsLast);
 }
 
 at::Tensor diagnosis_overview(const at::Tensor& image, std::int64_t side) {
   const std::int64_t longest = std::max(image.size(2), image.size(3));
   // Up to three tiles a side, the nine tiles cover the picture (and the overview, a shrink of
-  // less than 2x, showed noise as faint haze to the restorer: docs/reasoner.md).
+  // less than 2x, showed noise as faint haze to the restorer: docs/notebook/reasoner.md).
   if (longest <= 3 * kDiagnosisTile) return {};
   const auto [h, w] = detail::shrunk_size(image.size(2), image.size(3), side, 8);
   return detail::area_average(image, h, w).contiguous(at::MemoryFormat::ChannelsLast);
@@ -72,7 +72,7 @@ void add_overview_haze(at::Tensor& outputs, DiagNetImpl& net, const at::Tensor& 
   torch::NoGradGuard no_grad;
   const at::Tensor overview = net.forward(view)[0];
   // Haze is judged on the tiles and on the whole picture shrunk, as equals: their logits are
-  // averaged (docs/reasoner.md, "An overview for haze": on whole training photos of up to 1600 px,
+  // averaged (docs/notebook/reasoner.md, "An overview for haze": on whole training photos of up to 1600 px,
   // haze F1 0.651 -> 0.760; replacing the tiles' logits, or taking the larger, called more clean
   // photos hazy).
   // Only haze: the other degradations are pixel-scale, and shrinking hides them (low light from
@@ -87,7 +87,7 @@ at::Tensor tile_outputs(DiagNetImpl& net, const at::Tensor& tiles) {
   // The heads read one tile's statistics, as in training (one crop a sample); their outputs
   // (logits) are averaged. Averaging the statistics first fed them smoother numbers than they
   // learned on: measured 2026-11-30, macro-F1 0.907 -> 0.911 and 11 of the 16 rows better
-  // (docs/reasoner.md, "Per-tile outputs").
+  // (docs/notebook/reasoner.md, "Per-tile outputs").
   return net.forward(tiles).mean(0);
 }
 
@@ -125,7 +125,7 @@ std::vector<Tile> diagnosis_tiles(std::int64_t height, std::int64_t width, std::
   std::vector<Tile> tiles;
   // A 3x3 grid of tile centres at 1/6, 1/2 and 5/6 of each side (a 1 MP image is read on 9
   // disjoint tiles), origins snapped down to the 8x8 grid. Nine tiles against the four of a 2x2
-  // grid: haze F1 0.807 -> 0.849 on the held-out set (docs/reasoner.md, "Nine tiles").
+  // grid: haze F1 0.807 -> 0.849 on the held-out set (docs/notebook/reasoner.md, "Nine tiles").
   for (double fy : {1.0 / 6, 0.5, 5.0 / 6})
     for (double fx : {1.0 / 6, 0.5, 5.0 / 6}) {
       std::int64_t top = static_cast<std::int64_t>(fy * height) - th / 2;

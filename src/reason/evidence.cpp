@@ -11,7 +11,7 @@
 
 #include <ATen/Parallel.h>
 
-#include "degrade/ops.hpp"
+#include "core/filters.hpp"
 #include "rirf/degradation.hpp"
 #include "rirf/error.hpp"
 
@@ -256,7 +256,7 @@ JpegTrace jpeg_trace(const at::Tensor& images) {
   // fewer than 30 (which cannot be judged) reads none; the cosine is a polynomial of the distance
   // to the nearest multiple. With the [N, 5, B, Q] tensors of the broadcast version this
   // replaced, the whole measure took 11.6 ms on the nine tiles of a 1 MP image; now 6.3-7.8
-  // (docs/reasoner.md, "An overview for haze").
+  // (docs/notebook/reasoner.md, "An overview for haze").
   const std::int64_t lists = n * kPositions;  // one list of coefficients per image and position
   std::vector<float> by_size(static_cast<std::size_t>(lists * blocks));
   at::parallel_for(0, lists, 1, [&](std::int64_t begin, std::int64_t end) {

@@ -7,7 +7,7 @@
 // camera's correlated noise (it reads far lower) and texture inflates it, so it replaces the
 // network's sigma only when the two agree within kMeasuredSigmaAgreement; otherwise the
 // network's stands.
-// Chosen on training photos, never on the validation sets (docs/reasoner.md, "Measured noise
+// Chosen on training photos, never on the validation sets (docs/notebook/reasoner.md, "Measured noise
 // sigma").
 #pragma once
 

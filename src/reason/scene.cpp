@@ -14,7 +14,7 @@
 
 #include "core/resize.hpp"
 #include "core/unit_range.hpp"
-#include "degrade/ops.hpp"
+#include "core/filters.hpp"
 #include "rirf/error.hpp"
 
 namespace rirf {

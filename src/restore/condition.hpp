@@ -24,15 +24,15 @@ Condition condition_from_diagnosis(const Diagnosis& diagnosis);
 // The diagnosis with the kept types told absent (no finding, sure of it): the network leaves
 // them as it leaves what a reasoner does not find. The same network told "keep" by a flag (10%
 // of its training samples) undid the other types poorly: against the kept type alone, on the
-// mixed suite, 22.0 dB with the flag and 25.7 told absent (docs/restorer.md, "Keeping a type").
+// mixed suite, 22.0 dB with the flag and 25.7 told absent (docs/notebook/restorer.md, "Keeping a type").
 Diagnosis without_kept_types(Diagnosis diagnosis, const KeepMask& keep);
 
 // What the restorer is asked to undo at inference: without_kept_types, except that JPEG
 // artefacts, when they are the only damage to undo and no noise was found, are undone as a faint
 // noise too (sigma kJpegAsNoiseSigma, confidence 0.9). The network's own JPEG mode learnt the
-// identity (docs/restorer.md, "What is not there yet"); its denoising at a faint sigma removes
+// identity (docs/notebook/restorer.md, "What is not there yet"); its denoising at a faint sigma removes
 // part of the ringing and blocking: measured +0.5 dB on JPEG'd training photos and +0.3 on the
-// validation sets (docs/restorer.md, "JPEG undone as a faint noise"). Training conditions do not
+// validation sets (docs/notebook/restorer.md, "JPEG undone as a faint noise"). Training conditions do not
 // use it.
 Diagnosis restoration_request(const Diagnosis& diagnosis, const KeepMask& keep);
 constexpr double kJpegAsNoiseSigma = 1.0;

@@ -7,8 +7,9 @@
 #include <map>
 #include <utility>
 
-#include "degrade/ops.hpp"
+#include "core/filters.hpp"
 #include "rirf/error.hpp"
+#include "rirf/plan.hpp"
 
 namespace rirf {
 namespace {
@@ -61,7 +62,7 @@ std::optional<BlurFactors> deconvolution_kernel(const Finding& blur) {
   if (!(extent >= 1.0)) return std::nullopt;  // under a pixel: nothing a deconvolution would show
   const bool defocus = blur.factors.contains("kind") && blur.factors["kind"] == "defocus";
   BlurFactors kernel{defocus ? BlurKind::defocus : BlurKind::gaussian, std::min(extent, 40.0), 0.0, {}, 0};
-  detail::generate_blur_kernel(kernel, 0);
+  generate_blur_kernel(kernel, 0);
   return kernel;
 }
 

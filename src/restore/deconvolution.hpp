@@ -1,6 +1,6 @@
 // Internal: undoing a diagnosed blur by regularised deconvolution, after the network.
 //
-// RestorerNet leaves blur in place (docs/restorer.md: in the mixed training stream its identity
+// RestorerNet leaves blur in place (docs/notebook/restorer.md: in the mixed training stream its identity
 // mode for blur is an attractor no CPU run has left), while the diagnosis says how wide the blur
 // is. A Wiener-type filter with that kernel and a Laplacian prior (Tikhonov) sharpens what the
 // network returns. The diagnosis carries no motion direction, so every kernel is isotropic: a
@@ -13,8 +13,8 @@
 #include <cstdint>
 #include <optional>
 
-#include "rirf/degrade.hpp"
 #include "rirf/diagnosis.hpp"
+#include "rirf/plan.hpp"
 
 namespace rirf {
 
@@ -27,7 +27,7 @@ std::optional<BlurFactors> deconvolution_kernel(const Finding& blur);
 // pixels, mirrored at the image's border), so memory is bounded by the tile; clamped to [0, 1].
 at::Tensor deconvolve(const at::Tensor& image, const BlurFactors& kernel, double lambda, std::int64_t tile = 512);
 
-// Chosen on the training photos (docs/restorer.md, "Deconvolution after the network").
+// Chosen on the training photos (docs/notebook/restorer.md, "Deconvolution after the network").
 constexpr double kDeconvolutionExtentScale = 0.7;
 constexpr double kDeconvolutionLambda = 0.04;
 

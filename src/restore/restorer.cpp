@@ -1,5 +1,5 @@
 // The Restorer behind `rirf restore`: RestorerNet over blended tiles, in inference mode,
-// channels-last (faster convolutions on this CPU, see docs/restorer.md), then a diagnosed blur
+// channels-last (faster convolutions on this CPU, see docs/notebook/restorer.md), then a diagnosed blur
 // deconvolved (restore/deconvolution.hpp).
 #include <torch/torch.h>
 
@@ -16,12 +16,12 @@
 namespace rirf {
 
 void RestoreOptions::validate() const {
-  check(tile >= 64 && tile <= 8192, "restore: --tile must be in [64, 8192], got " + std::to_string(tile));
-  check(overlap >= 0 && overlap <= tile / 2,
-        "restore: --overlap must be in [0, tile / 2], got " + std::to_string(overlap));
-  check(strength >= 0 && strength <= 1, "restore: --strength must be in [0, 1], got " + std::to_string(strength));
-  check(ensemble == 1 || ensemble == 2 || ensemble == 4,
-        "restore: --ensemble must be 1, 2 or 4, got " + std::to_string(ensemble));
+  check_option(tile >= 64 && tile <= 8192, "tile", "must be in [64, 8192], got " + std::to_string(tile));
+  check_option(overlap >= 0 && overlap <= tile / 2, "overlap",
+               "must be in [0, tile / 2] = [0, " + std::to_string(tile / 2) + "], got " + std::to_string(overlap));
+  check_option(strength >= 0 && strength <= 1, "strength", "must be in [0, 1], got " + std::to_string(strength));
+  check_option(ensemble == 1 || ensemble == 2 || ensemble == 4, "ensemble",
+               "must be 1, 2 or 4, got " + std::to_string(ensemble));
 }
 
 namespace {
@@ -29,7 +29,7 @@ namespace {
 // View k of the self-ensemble (bit 0: mirrored left-right, bit 1: upside down); the first 2 and
 // the first 4 views are each closed under composition, so their average is equivariant.
 // Transposed views were measured too and cost the derain suite 3 dB: rain falls, and the
-// network learnt streaks that do (docs/restorer.md, "Self-ensemble").
+// network learnt streaks that do (docs/notebook/restorer.md, "Self-ensemble").
 at::Tensor ensemble_view(at::Tensor x, int k) {
   if (k & 1) x = x.flip({3});
   if (k & 2) x = x.flip({2});
@@ -46,8 +46,8 @@ class NetRestorer : public Restorer {
     check(image.dim() == 4 && image.size(0) == 1 && image.size(1) == 3, "restore: expected an image [1, 3, H, W]");
     // The twin reads no diagnosis, so it cannot be told what to keep; silently undoing a type the
     // user asked to keep would be worse than saying so.
-    check(conditioned() || options.only.empty(),
-          "restore: --only needs the conditioned restorer; the blind twin reads no diagnosis and undoes all it can");
+    check_option(conditioned() || options.only.empty(), "only",
+                 "needs the conditioned restorer; the blind twin reads no diagnosis and undoes all it can");
     torch::InferenceMode guard;
     KeepMask keep{};
     if (!options.only.empty())

@@ -32,7 +32,7 @@ at::Tensor condition_row(const Diagnosis& diagnosis) {
 // unsure. DiagNet's false calls on the held-out set have confidence 0.50-0.84, while 90% of its
 // true noise and JPEG calls have 0.92 or more; with confidence up to 1 the restorer learnt to
 // doubt sure calls too and lost 2.4 dB on Kodak24 sigma 15 (1.9 with unsure calls, which is
-// why the option is off; docs/restorer.md, "False calls"). Only types a crop's own pixels can
+// why the option is off; docs/notebook/restorer.md, "False calls"). Only types a crop's own pixels can
 // refute: haze and low light are judged on the whole image, and a clean crop often looks like a
 // hazy or dark one (with them, dehazing lost 1.7 dB on McMaster).
 Finding false_call(Rng& rng) {

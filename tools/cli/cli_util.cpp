@@ -1,4 +1,5 @@
 // Helpers shared by the subcommands that read images or shipped models.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -12,21 +13,19 @@
 namespace rirf::cli {
 namespace fs = std::filesystem;
 
-std::string shipped_model(const std::string& file_name, const std::string& hint) {
-  std::vector<fs::path> candidates;
-  if (const char* dir = std::getenv("RIRF_MODELS_DIR")) candidates.emplace_back(fs::path(dir) / file_name);
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    candidates.push_back(exe.parent_path().parent_path() / "models" / file_name);
-    candidates.push_back(exe.parent_path().parent_path() / "share" / "rirf" / "models" / file_name);
+std::string flag_for_field(const std::string& field, const std::map<std::string, std::string>& flags) {
+  if (const auto named = flags.find(field); named != flags.end()) return named->second;
+  std::string flag = "--" + field;
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return flag;
+}
+
+void with_flag_names(const std::map<std::string, std::string>& flags, const std::function<void()>& work) {
+  try {
+    work();
+  } catch (const OptionError& e) {
+    throw Error(flag_for_field(e.field(), flags) + ": " + e.problem());
   }
-  std::string looked;
-  for (const auto& c : candidates) {
-    if (fs::is_regular_file(c, ec)) return c.string();
-    looked += (looked.empty() ? "" : ", ") + c.string();
-  }
-  throw Error("no shipped " + file_name + " found (looked in " + looked + "); " + hint);
 }
 
 namespace {

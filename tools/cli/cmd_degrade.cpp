@@ -7,9 +7,11 @@
 
 #include "commands.hpp"
 #include "rirf/degrade.hpp"
+#include "rirf/diagnosis.hpp"
 #include "rirf/error.hpp"
 #include "rirf/file_io.hpp"
 #include "rirf/image_io.hpp"
+#include "rirf/reasoner.hpp"
 
 namespace rirf::cli {
 namespace {

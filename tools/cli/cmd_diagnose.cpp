@@ -5,10 +5,10 @@
 #include <memory>
 
 #include "commands.hpp"
-#include "rirf/diagnet.hpp"
 #include "rirf/error.hpp"
 #include "rirf/file_io.hpp"
 #include "rirf/image_io.hpp"
+#include "rirf/pipeline.hpp"
 
 namespace rirf::cli {
 namespace {
@@ -20,20 +20,20 @@ struct DiagnoseArgs {
 };
 
 void run(const DiagnoseArgs& a) {
-  check(a.backend == "diagnet" || a.backend == "classical",
-        "--backend: unknown backend '" + a.backend + "' (valid: diagnet, classical)");
-  check(a.backend == "diagnet" || a.weights.empty(), "--weights applies to --backend diagnet only");
+  PipelineOptions models;
+  models.backend = backend_from_name(a.backend);
+  models.reasoner_weights = a.weights;
+  models.load_restorer = false;
+  models.validate();
   LoadOptions load;
   load.max_pixels = a.max_pixels;
   const auto files = expand_inputs(a.inputs);
   for (const auto& file : files) probe_image(file, load);  // a bad input stops the run before any work
   if (!a.out.empty()) check_outputs(files, {{"--out", a.out}});
-  const std::unique_ptr<Reasoner> reasoner = a.backend == "classical"
-                                                 ? make_classical_reasoner()
-                                                 : load_diagnet_reasoner(a.weights.empty() ? shipped_model("reasoner.safetensors", "give --weights FILE or --backend classical") : a.weights);
+  Pipeline pipeline(models);
   std::string output;
   const std::size_t failed = run_batch(files, [&](std::size_t i) {
-    const Diagnosis d = reasoner->diagnose(load_image(files[i], load).rgb);
+    const Diagnosis d = pipeline.diagnose(load_image(files[i], load).rgb);
     if (a.json) {
       nlohmann::json j = diagnosis_to_json(d);
       j["file"] = files[i];
@@ -61,7 +61,7 @@ void register_diagnose(CLI::App& app) {
   cmd->add_flag("--json", args->json, "one JSON line (schema rirf.diagnosis/1) per image instead of text");
   cmd->add_option("--out", args->out, "write to this file instead of stdout");
   add_max_pixels_option(*cmd, args->max_pixels);
-  cmd->callback([args] { run(*args); });
+  cmd->callback([args] { with_flag_names({{"reasoner_weights", "--weights"}}, [&] { run(*args); }); });
 }
 
 }  // namespace rirf::cli

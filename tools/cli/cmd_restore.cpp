@@ -1,22 +1,24 @@
 // rirf restore INPUT... -o OUT [--diagnosis-out FILE] [--backend diagnet|classical] [--reasoner FILE]
 //              [--weights FILE] [--tile N] [--overlap N] [--strength S] [--only TYPE,...] [--sheet FILE]
+// Binds the flags to the pipeline's options, decides where each result goes, and runs the
+// pipeline (include/rirf/pipeline.hpp) on each input.
 #include <ATen/ATen.h>
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <vector>
 
 #include "commands.hpp"
-#include "rirf/diagnet.hpp"
 #include "rirf/error.hpp"
 #include "rirf/file_io.hpp"
 #include "rirf/image_io.hpp"
-#include "rirf/restorer.hpp"
+#include "rirf/contact_sheet.hpp"
+#include "rirf/pipeline.hpp"
 
 namespace rirf::cli {
 namespace {
@@ -28,45 +30,6 @@ struct RestoreArgs {
   RestoreOptions options;
   std::int64_t max_pixels = 0;  // set by add_max_pixels_option
 };
-
-// "noise severe 62 -> none; haze moderate 40 -> mild 12"
-std::string before_after(const Diagnosis& before, const Diagnosis& after) {
-  std::string text;
-  for (auto type : all_degradation_types()) {
-    const Finding &b = before.finding(type), &a = after.finding(type);
-    if (!b.present && !a.present) continue;
-    char part[160];
-    std::snprintf(part, sizeof part, "%s%s %s %.0f -> %s %.0f", text.empty() ? "" : "; ", type_name(type),
-                  level_name(b.level()), b.severity, level_name(a.level()), a.severity);
-    text += part;
-  }
-  return text.empty() ? "clean before and after" : text;
-}
-
-// The image scaled to `height` px tall (area average when shrinking).
-at::Tensor thumbnail(const at::Tensor& image, std::int64_t height) {
-  const std::int64_t width = std::max<std::int64_t>(1, image.size(3) * height / image.size(2));
-  return image.size(2) > height ? at::adaptive_avg_pool2d(image, {height, width})
-                                : at::upsample_bilinear2d(image, {height, width}, false);
-}
-
-constexpr std::int64_t kSheetHeight = 256, kSheetGap = 8;  // px
-
-// One sheet row: before | after, kSheetHeight tall, a white gap between.
-at::Tensor sheet_row(const at::Tensor& before, const at::Tensor& after) {
-  return at::cat({thumbnail(before, kSheetHeight), at::ones({1, 3, kSheetHeight, kSheetGap}),
-                  thumbnail(after, kSheetHeight)},
-                 3);
-}
-
-// The rows stacked on white, each padded to the widest.
-at::Tensor before_after_sheet(const std::vector<at::Tensor>& rows) {
-  std::int64_t width = 0;
-  for (const auto& row : rows) width = std::max(width, row.size(3));
-  std::vector<at::Tensor> padded;
-  for (const auto& row : rows) padded.push_back(at::constant_pad_nd(row, {0, width - row.size(3), 0, kSheetGap}, 1.0));
-  return at::cat(padded, 2).contiguous();
-}
 
 // Where each input's result goes: OUT itself for one file input, else OUT/<name>.png.
 std::vector<std::string> output_paths(const std::vector<std::string>& files, const std::string& out, bool folder) {
@@ -88,12 +51,15 @@ std::vector<std::string> output_paths(const std::vector<std::string>& files, con
 }
 
 void run(const RestoreArgs& a) {
-  check(a.backend == "diagnet" || a.backend == "classical",
-        "--backend: unknown backend '" + a.backend + "' (valid: diagnet, classical)");
-  check(a.backend == "diagnet" || a.reasoner_weights.empty(), "--reasoner applies to --backend diagnet only");
-  RestoreOptions options = a.options;
-  for (const auto& name : a.only) options.only.push_back(type_from_name(name));
-  options.validate();
+  PipelineOptions models;
+  models.backend = backend_from_name(a.backend);
+  models.reasoner_weights = a.reasoner_weights;
+  models.restorer_weights = a.weights;
+  models.validate();
+  RunOptions run_options;
+  run_options.restore = a.options;
+  for (const auto& name : a.only) run_options.restore.only.push_back(type_from_name(name));
+  run_options.validate();
   LoadOptions load;
   load.max_pixels = a.max_pixels;
   const auto files = expand_inputs(a.inputs);
@@ -115,38 +81,31 @@ void run(const RestoreArgs& a) {
   if (!a.sheet.empty()) targets.push_back({"--sheet", a.sheet, in_new_folder(a.sheet)});
   if (!a.diagnosis_out.empty()) targets.push_back({"--diagnosis-out", a.diagnosis_out, in_new_folder(a.diagnosis_out)});
   check_outputs(files, targets);
-  const std::unique_ptr<Reasoner> reasoner =
-      a.backend == "classical"
-          ? make_classical_reasoner()
-          : load_diagnet_reasoner(!a.reasoner_weights.empty()
-                                      ? a.reasoner_weights
-                                      : shipped_model("reasoner.safetensors", "give --reasoner FILE or --backend classical"));
-  const std::unique_ptr<Restorer> restorer =
-      load_restorer(!a.weights.empty() ? a.weights : shipped_model("restorer.safetensors", "give --weights FILE"));
+  Pipeline pipeline(models);
+  pipeline.check(run_options);  // e.g. --only with the blind twin, before any image is read
   if (folder) ensure_directory(a.output);
   const bool terminal = isatty(STDERR_FILENO);
   std::string report;
   std::vector<at::Tensor> sheet_rows;
   const auto restore_one = [&](std::size_t i) {
-    const auto start = std::chrono::steady_clock::now();
     Image image = load_image(files[i], load);
-    const Diagnosis before = reasoner->diagnose(image.rgb);
-    const auto progress = [&](int done, int total) {
-      if (terminal && total > 1) std::fprintf(stderr, "\r%s: tile %d/%d", files[i].c_str(), done, total);
-      if (terminal && total > 1 && done == total) std::fprintf(stderr, "\n");
-    };
+    RunControl control;
+    if (terminal)
+      control.progress = [&](Stage stage, double fraction) {
+        std::fprintf(stderr, "\r%s: %-8s %3.0f%%", files[i].c_str(), stage_name(stage), 100 * fraction);
+        if (stage == Stage::done) std::fprintf(stderr, "\r\033[K");
+      };
+    const PipelineResult result = pipeline.run(image.rgb, run_options, control);
     const at::Tensor input = image.rgb;
-    image.rgb = restorer->restore(image.rgb, before, options, progress);
-    const Diagnosis after = reasoner->diagnose(image.rgb);
+    image.rgb = result.restored;
     save_image(image, outputs[i]);
-    if (!a.sheet.empty()) sheet_rows.push_back(sheet_row(input, image.rgb));
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("%s -> %s (%.2f s): %s\n", files[i].c_str(), outputs[i].c_str(), seconds,
-                before_after(before, after).c_str());
+    if (!a.sheet.empty()) sheet_rows.push_back(before_after_row(input, image.rgb));
+    std::printf("%s -> %s (%.2f s): %s\n", files[i].c_str(), outputs[i].c_str(), result.timings.total_s,
+                before_after_summary(result.diagnosis, result.residual).c_str());
     std::fflush(stdout);
     if (!a.diagnosis_out.empty())
-      report += nlohmann::json({{"file", files[i]}, {"output", outputs[i]}, {"before", diagnosis_to_json(before)},
-                                {"after", diagnosis_to_json(after)}})
+      report += nlohmann::json({{"file", files[i]}, {"output", outputs[i]}, {"before", diagnosis_to_json(result.diagnosis)},
+                                {"after", diagnosis_to_json(result.residual)}})
                     .dump() +
                 "\n";
   };
@@ -161,7 +120,7 @@ void run(const RestoreArgs& a) {
   if (failed < files.size()) {
     if (!a.diagnosis_out.empty()) write_file_atomic(a.diagnosis_out, report);
     if (!a.sheet.empty()) {
-      save_image(image_from_tensor(before_after_sheet(sheet_rows)), a.sheet);
+      save_image(image_from_tensor(stack_sheet_rows(sheet_rows)), a.sheet);
       std::printf("before | after sheet: %s\n", a.sheet.c_str());
     }
   }
@@ -192,7 +151,9 @@ void register_restore(CLI::App& app) {
                   "4: about +0.2 dB at 4x the time; haze caps it at 2)");
   cmd->add_option("--sheet", a->sheet, "also write a before | after contact sheet of every image here");
   add_max_pixels_option(*cmd, a->max_pixels);
-  cmd->callback([a] { run(*a); });
+  cmd->callback([a] {
+    with_flag_names({{"reasoner_weights", "--reasoner"}, {"restorer_weights", "--weights"}}, [&] { run(*a); });
+  });
 }
 
 }  // namespace rirf::cli

@@ -189,7 +189,7 @@ void register_train(CLI::App& app) {
   add_condition_view_flag(rcmd, r->condition_view);
   rcmd->add_option("--false-calls", r->false_call_probability,
                    "chance that a clean sample is conditioned on an unsure false call of noise, blur, rain or JPEG "
-                   "and must come back unchanged (default 0; docs/restorer.md, \"False calls\")")
+                   "and must come back unchanged (default 0; docs/notebook/restorer.md, \"False calls\")")
       ->check(CLI::Range(0.0, 1.0));
   rcmd->add_option("--width", r->width, "channels at full resolution (default 16)")->check(CLI::Range(4, 256));
   rcmd->add_option("--encoder-blocks", r->encoder_blocks, "blocks per level before each downsampling (default 1,1,2)")

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,12 @@ namespace rirf::cli {
 // --max-pixels, shared by every command that reads images.
 void add_max_pixels_option(CLI::App& cmd, std::int64_t& max_pixels);
 
-// A shipped model file: $RIRF_MODELS_DIR, then models/ beside the binary's build or install
-// tree. Throws Error saying where it looked and which flag to give instead.
-std::string shipped_model(const std::string& file_name, const std::string& hint);
+// Runs `work`; an OptionError from the library (which names the options field, "tile") comes
+// out as an Error naming the flag ("--tile"): `flags` maps fields whose flag is spelt otherwise,
+// the rest become "--" + the field with '-' for '_'.
+void with_flag_names(const std::map<std::string, std::string>& flags, const std::function<void()>& work);
+// The flag for an options field, as with_flag_names spells it.
+std::string flag_for_field(const std::string& field, const std::map<std::string, std::string>& flags = {});
 // Files as given, folders replaced by the images directly inside them (sorted); a file named
 // twice is kept once.
 std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs);

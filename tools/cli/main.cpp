@@ -7,7 +7,6 @@
 #include "commands.hpp"
 #include "log.hpp"
 #include "rirf/error.hpp"
-
 #include "rirf/image_io.hpp"
 #include "rirf/train.hpp"
 
@@ -49,6 +48,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::cerr << "rirf: error: " << e.what() << " (see --help)\n";
     return 2;  // a usage error, whatever CLI11's own code for it (105 for a value out of range)
+  } catch (const rirf::OptionError& e) {  // a field no command renamed: its flag is the field's name
+    std::cerr << "rirf: error: " << rirf::cli::flag_for_field(e.field()) << ": " << e.problem() << "\n";
+    return 1;
   } catch (const rirf::Error& e) {
     std::cerr << "rirf: error: " << e.what() << "\n";
     return 1;

@@ -1,12 +1,12 @@
-// Plan <-> JSON, and the plan as a ground-truth diagnosis (schema "rirf.diagnosis/1").
+// Plan <-> JSON (schema "rirf.plan/1"): every field checked, every error naming its path.
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <set>
 
-#include "degrade/ops.hpp"
 #include "rirf/error.hpp"
-#include "rirf/scene.hpp"
+#include "rirf/plan.hpp"
+#include "types/validation.hpp"
 
 namespace rirf {
 namespace {
@@ -71,43 +71,6 @@ class FieldReader {
   std::set<std::string> seen_;
 };
 
-json factors_to_json(const DegradationFactors& factors) {
-  struct Writer {
-    json operator()(const NoiseFactors& f) const {
-      return {{"sigma", f.sigma},
-              {"signal_dependence", f.signal_dependence},
-              {"correlation_px", f.correlation_px},
-              {"channel_shared", f.channel_shared}};
-    }
-    json operator()(const BlurFactors& f) const {
-      json out = {{"kind", blur_kind_name(f.kind)}, {"extent_px", f.extent_px}, {"angle_deg", f.angle_deg}};
-      if (f.kernel.empty() || static_cast<int>(f.kernel.size()) != f.kernel_size * f.kernel_size) return out;
-      json rows = json::array();
-      for (int y = 0; y < f.kernel_size; ++y)
-        rows.push_back(std::vector<float>(f.kernel.begin() + y * f.kernel_size, f.kernel.begin() + (y + 1) * f.kernel_size));
-      out["kernel"] = rows;
-      return out;
-    }
-    json operator()(const RainFactors& f) const {
-      return {{"coverage", f.coverage},     {"length_px", f.length_px}, {"width_px", f.width_px},
-              {"angle_deg", f.angle_deg},   {"brightness", f.brightness}, {"veil", f.veil},
-              {"layers", f.layers}};
-    }
-    json operator()(const HazeFactors& f) const {
-      return {{"density", f.density},
-              {"beta", -2.0 * std::log(1.0 - f.density)},
-              {"mean_transmission_at_mid_depth", 1.0 - f.density},
-              {"airlight", f.airlight}};
-    }
-    json operator()(const LowLightFactors& f) const {
-      return {{"exposure_ev", f.exposure_ev}, {"gamma", f.gamma},           {"color_gain", f.color_gain},
-              {"shot_noise", f.shot_noise},   {"read_noise", f.read_noise}};
-    }
-    json operator()(const JpegFactors& f) const { return {{"quality", f.quality}}; }
-  };
-  return std::visit(Writer{}, factors);
-}
-
 BlurKind blur_kind_from_name(const std::string& name, const std::string& path) {
   for (BlurKind kind : {BlurKind::gaussian, BlurKind::defocus, BlurKind::motion})
     if (name == blur_kind_name(kind)) return kind;
@@ -152,11 +115,11 @@ DegradationFactors factors_from_json(DegradationType type, const json& object, c
         f.extent_px = 0;
         BlurFactors probe = f;
         detail::validate_step(DegradationStep{DegradationType::blur, probe, seed}, path.substr(0, path.rfind('.') + 1));
-        f.extent_px = detail::kernel_extent(f.kernel, f.kernel_size);
+        f.extent_px = kernel_extent(f.kernel, f.kernel_size);
       } else {
         f.extent_px = r.required_number("extent_px");
         check(f.extent_px >= 0 && f.extent_px <= 40, path + ".extent_px: must be in [0, 40]");
-        detail::generate_blur_kernel(f, seed);
+        generate_blur_kernel(f, seed);
       }
       out = f;
       break;
@@ -209,6 +172,43 @@ DegradationFactors factors_from_json(DegradationType type, const json& object, c
 
 }  // namespace
 
+json factors_to_json(const DegradationFactors& factors) {
+  struct Writer {
+    json operator()(const NoiseFactors& f) const {
+      return {{"sigma", f.sigma},
+              {"signal_dependence", f.signal_dependence},
+              {"correlation_px", f.correlation_px},
+              {"channel_shared", f.channel_shared}};
+    }
+    json operator()(const BlurFactors& f) const {
+      json out = {{"kind", blur_kind_name(f.kind)}, {"extent_px", f.extent_px}, {"angle_deg", f.angle_deg}};
+      if (f.kernel.empty() || static_cast<int>(f.kernel.size()) != f.kernel_size * f.kernel_size) return out;
+      json rows = json::array();
+      for (int y = 0; y < f.kernel_size; ++y)
+        rows.push_back(std::vector<float>(f.kernel.begin() + y * f.kernel_size, f.kernel.begin() + (y + 1) * f.kernel_size));
+      out["kernel"] = rows;
+      return out;
+    }
+    json operator()(const RainFactors& f) const {
+      return {{"coverage", f.coverage},     {"length_px", f.length_px}, {"width_px", f.width_px},
+              {"angle_deg", f.angle_deg},   {"brightness", f.brightness}, {"veil", f.veil},
+              {"layers", f.layers}};
+    }
+    json operator()(const HazeFactors& f) const {
+      return {{"density", f.density},
+              {"beta", -2.0 * std::log(1.0 - f.density)},
+              {"mean_transmission_at_mid_depth", 1.0 - f.density},
+              {"airlight", f.airlight}};
+    }
+    json operator()(const LowLightFactors& f) const {
+      return {{"exposure_ev", f.exposure_ev}, {"gamma", f.gamma},           {"color_gain", f.color_gain},
+              {"shot_noise", f.shot_noise},   {"read_noise", f.read_noise}};
+    }
+    json operator()(const JpegFactors& f) const { return {{"quality", f.quality}}; }
+  };
+  return std::visit(Writer{}, factors);
+}
+
 json plan_to_json(const DegradationPlan& plan) {
   json steps = json::array();
   for (const auto& step : plan.steps) {
@@ -250,26 +250,6 @@ DegradationPlan plan_from_json(const json& document) {
   }
   plan.validate();
   return plan;
-}
-
-Diagnosis diagnosis_from_plan(const DegradationPlan& plan, const at::Tensor& degraded) {
-  Diagnosis d;
-  d.backend = "ground_truth";
-  if (degraded.defined()) {
-    d.width = degraded.size(3);
-    d.height = degraded.size(2);
-    d.scene = measure_scene(degraded);
-  }
-  for (auto& f : d.findings) f.confidence = 1.0;
-  for (const auto& step : plan.steps) {
-    Finding& f = d.finding(step.type);
-    f.present = true;
-    f.severity = step.severity();
-    f.factors = factors_to_json(step.factors);
-    f.factors[main_factor_name(step.type)] = step.main_factor();
-  }
-  render_reasoning(d);
-  return d;
 }
 
 }  // namespace rirf

@@ -1,4 +1,5 @@
-// Filters shared by the degradations: convolution, Gaussian blur, sRGB transfer functions.
+// Filters shared by the engine, the evidence and the restorer: convolution, Gaussian blur, luma,
+// sRGB transfer functions, seeded random fields.
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 
@@ -6,7 +7,7 @@
 #include <cmath>
 #include <vector>
 
-#include "degrade/ops.hpp"
+#include "core/filters.hpp"
 
 namespace rirf::detail {
 
