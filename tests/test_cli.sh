@@ -219,6 +219,7 @@ expect_error "train restorer condition view too large" "$WORK/rcv" -- "$RIRF" tr
 expect_error "train reasoner camera share above 1" "$WORK/rcam" -- "$RIRF" train reasoner --data "$SRC/tests/data/golden" --out "$WORK/rcam" --camera 1.5
 expect_error "train restorer false calls above 1" "$WORK/rfc" -- "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rfc" --reasoner "$W" --false-calls 1.5
 expect_error "train blind twin with false calls" "$WORK/rfc" -- "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rfc" --blind --false-calls 0.5
+grep -q "^rirf: error: --false-calls: needs a condition" "$WORK/stderr" || fail "the error does not name --false-calls: $(cat "$WORK/stderr")"
 expect_error "train negative haze context" "$WORK/runclean2" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/runclean2" --haze-context -1
 expect_error "train --exclude of a name no file has" "$WORK/run10" -- "$RIRF" train reasoner --data "$SRC/tests/data/golden" --out "$WORK/run10" --steps 1 --crop 32 --exclude p1_clean.jpg
 expect_error "train init missing file" "$WORK/run6" -- "$RIRF" train reasoner --data "$WORK/clean" --out "$WORK/run6" --init "$WORK/nope.safetensors"
@@ -239,11 +240,13 @@ expect_error "restore missing weights" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R
 expect_error "restore strength 2" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --strength 2
 expect_error "restore only unknown type" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --only fog
 expect_error "restore tile too small" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --tile 4
+grep -q "^rirf: error: --tile: must be in \[64, 8192\], got 4$" "$WORK/stderr" || fail "the tile error does not name --tile: $(cat "$WORK/stderr")"
 expect_error "restore overlap not below tile" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --tile 64 --overlap 64
 expect_error "restore output without extension" "$WORK/out/ro" -- "$RIRF" restore "$IMG" -o "$WORK/out/ro" --reasoner "$W" --weights "$R"
 expect_error "restore sheet without extension" "$WORK/out/sheet2" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --sheet "$WORK/out/sheet2"
 expect_error "restore pixel limit" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --max-pixels 100
 expect_error "train restorer needs reasoner or blind" "$WORK/rrun2" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun2" --steps 1
+grep -q "^rirf: error: --reasoner: not given" "$WORK/stderr" || fail "the error does not name --reasoner: $(cat "$WORK/stderr")"
 expect_error "train restorer bad reasoner" "$WORK/rrun3" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun3" --reasoner "$R" --steps 1
 expect_error "train restorer bad loss" "$WORK/rrun4" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun4" --blind --loss l2 --steps 1
 expect_error "train restorer init other width" "$WORK/rrun5" -- "$RIRF" train restorer --data "$WORK/clean" --out "$WORK/rrun5" --reasoner "$W" --init "$R" --width 6 --crop 32 --steps 1

@@ -54,27 +54,32 @@ TEST(TrainOptions, EachTrainerKeepsItsOwnScheduleDefaults) {
   EXPECT_FALSE(rl.resume);
 }
 
-TEST(TrainOptions, SharedChecksNameTheTrainerAndTheFlag) {
+TEST(TrainOptions, SharedChecksNameTheField) {
   auto reasoner = runnable<ReasonerTrainOptions>();
   EXPECT_EQ(rejection(reasoner), "");
   reasoner.crop = 100;
-  EXPECT_EQ(rejection(reasoner), "train: --crop must be a multiple of 8 in [32, 1024]");
+  EXPECT_EQ(rejection(reasoner), "crop: must be a multiple of 8 in [32, 1024]");
 
   auto restorer = runnable<RestorerTrainOptions>();
   restorer.blind = true;
   EXPECT_EQ(rejection(restorer), "");
   restorer.data_dirs.clear();
-  EXPECT_EQ(rejection(restorer), "train: give at least one --data folder");
+  EXPECT_EQ(rejection(restorer), "data_dirs: not given: at least one folder of photos");
 
   auto rl = runnable<RlTrainOptions>();
   rl.restorer = "r.safetensors";
   rl.reasoner = "d.safetensors";
   EXPECT_EQ(rejection(rl), "");
   rl.batch = 0;
-  EXPECT_EQ(rejection(rl), "train rl: --batch must be in [1, 4096]");
+  EXPECT_EQ(rejection(rl), "batch: must be in [1, 4096]");
   rl.batch = 4;
   rl.val_every = 0;
-  EXPECT_NE(rejection(rl).find("train rl: --val-every"), std::string::npos);
+  EXPECT_EQ(rejection(rl), "val_every: must be positive");
+  try {
+    rl.validate();
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.field(), "val_every");  // the CLI names it --val-every
+  }
   rl.val_every = 250;
   rl.distributed.rank = 2;  // outside a world of one
   EXPECT_NE(rejection(rl).find("rank 2"), std::string::npos);

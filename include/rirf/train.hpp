@@ -76,8 +76,8 @@ struct TrainRunOptions {
   DistributedOptions distributed;
 
  protected:
-  // The checks of the fields above; `who` begins each error ("train", "train rl").
-  void validate_run(const std::string& who) const;
+  // The checks of the fields above; throws OptionError naming the field.
+  void validate_run() const;
   // The fields above as a config.json object, to which a trainer adds its own.
   nlohmann::json run_json() const;
 };

@@ -75,8 +75,8 @@ PhotoPool::PhotoPool(const std::vector<std::string>& dirs, std::int64_t min_side
   }
   // A misspelt name would quietly train on the very file it was meant to keep out.
   for (std::size_t i = 0; i < exclude.size(); ++i)
-    check(excluded[i], "--exclude " + exclude[i] + ": no training image of that name in the given folders" +
-                           (packs ? " (a photo pack is made with its own --exclude, rirf train pack)" : ""));
+    check_option(excluded[i], "exclude", exclude[i] + ": no training image of that name in the given folders" +
+                                 (packs ? " (a photo pack is made with its own exclude list, rirf train pack)" : ""));
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
     const Image image = load_image(file);
@@ -148,10 +148,10 @@ at::Tensor PhotoPool::center_crop(std::size_t index, std::int64_t crop) const {
 }
 
 void PackOptions::validate() const {
-  check(!data_dirs.empty(), "pack: give at least one --data folder");
-  check(std::filesystem::path(out).extension() == ".safetensors", "pack: --out must end in .safetensors");
-  check(max_side >= 32 && max_side % 8 == 0, "pack: --max-side must be a multiple of 8, at least 32");
-  check(quality >= 0 && quality <= 100, "pack: --quality must be 0 (raw pixels) or a JPEG quality 1-100");
+  check_option(!data_dirs.empty(), "data_dirs", "not given: at least one folder of photos");
+  check_option(std::filesystem::path(out).extension() == ".safetensors", "out", "must end in .safetensors");
+  check_option(max_side >= 32 && max_side % 8 == 0, "max_side", "must be a multiple of 8, at least 32");
+  check_option(quality >= 0 && quality <= 100, "quality", "must be 0 (raw pixels) or a JPEG quality 1-100");
 }
 
 std::string pack_photos(const PackOptions& options) {

@@ -190,14 +190,14 @@ Batch make_validation(const PhotoPool& pool, std::int64_t crop) {
 }  // namespace
 
 void ReasonerTrainOptions::validate() const {
-  validate_run("train");
-  check(clean_probability >= 0 && clean_probability <= 1, "train: clean probability must be in [0, 1]");
-  check(zoom_out >= 1 && zoom_out <= 8, "train: --zoom-out must be in [1, 8]");
-  check(haze_context >= 0 && haze_context <= 8192, "train: --haze-context must be in [0, 8192] px");
-  check(camera_probability >= 0 && camera_probability <= 1, "train: --camera must be in [0, 1]");
-  check(whole_image_probability >= 0 && whole_image_probability <= 1, "train: --whole-images must be in [0, 1]");
-  check(whole_image_probability == 0 || (whole_image_max >= crop && whole_image_max <= 8192 && whole_image_max % 8 == 0),
-        "train: --whole-image-max must be a multiple of 8 in [the crop size, 8192] px");
+  validate_run();
+  check_option(clean_probability >= 0 && clean_probability <= 1, "clean_probability", "must be in [0, 1]");
+  check_option(zoom_out >= 1 && zoom_out <= 8, "zoom_out", "must be in [1, 8]");
+  check_option(haze_context >= 0 && haze_context <= 8192, "haze_context", "must be in [0, 8192] px");
+  check_option(camera_probability >= 0 && camera_probability <= 1, "camera_probability", "must be in [0, 1]");
+  check_option(whole_image_probability >= 0 && whole_image_probability <= 1, "whole_image_probability", "must be in [0, 1]");
+  check_option(whole_image_probability == 0 || (whole_image_max >= crop && whole_image_max <= 8192 && whole_image_max % 8 == 0),
+               "whole_image_max", "must be a multiple of 8 in [the crop size, 8192] px");
   validate_type_weights(type_weights);
 }
 

@@ -46,20 +46,20 @@ RestorerNetOptions network_options(const RestorerTrainOptions& options) {
 }  // namespace
 
 void RestorerTrainOptions::validate() const {
-  validate_run("train");
-  check(blind || !reasoner.empty(), "train: give --reasoner (or --blind for the blind twin)");
-  check(width >= 4 && width <= 256, "train: --width must be in [4, 256]");
+  validate_run();
+  check_option(blind || !reasoner.empty(), "reasoner", "not given (the blind twin alone trains without one)");
+  check_option(width >= 4 && width <= 256, "width", "must be in [4, 256]");
   network_options(*this).validate();
-  check(val_crop >= 32 && val_crop % 8 == 0, "train: --val-crop must be a multiple of 8, at least 32");
-  check(ema_decay >= 0 && ema_decay < 1, "train: --ema must be in [0, 1)");
-  check(clean_probability >= 0 && clean_probability <= 1, "train: clean probability must be in [0, 1]");
-  check(keep_probability >= 0 && keep_probability <= 1, "train: keep probability must be in [0, 1]");
-  check(single_probability >= 0 && single_probability <= 1, "train: --single must be in [0, 1]");
-  check(train::is_restoration_loss(loss), "train: --loss must be l1, psnr or psnr-fft, got '" + loss + "'");
-  check(haze_context >= 0 && haze_context <= 8192, "train: --haze-context must be in [0, 8192] px");
-  check(condition_view >= 0 && condition_view <= 2048, "train: --condition-view must be in [0, 2048] px");
-  check(false_call_probability >= 0 && false_call_probability <= 1, "train: --false-calls must be in [0, 1]");
-  check(!blind || false_call_probability == 0, "train: --false-calls needs a condition; the blind twin has none");
+  check_option(val_crop >= 32 && val_crop % 8 == 0, "val_crop", "must be a multiple of 8, at least 32");
+  check_option(ema_decay >= 0 && ema_decay < 1, "ema_decay", "must be in [0, 1)");
+  check_option(clean_probability >= 0 && clean_probability <= 1, "clean_probability", "must be in [0, 1]");
+  check_option(keep_probability >= 0 && keep_probability <= 1, "keep_probability", "must be in [0, 1]");
+  check_option(single_probability >= 0 && single_probability <= 1, "single_probability", "must be in [0, 1]");
+  check_option(train::is_restoration_loss(loss), "loss", "must be l1, psnr or psnr-fft, got '" + loss + "'");
+  check_option(haze_context >= 0 && haze_context <= 8192, "haze_context", "must be in [0, 8192] px");
+  check_option(condition_view >= 0 && condition_view <= 2048, "condition_view", "must be in [0, 2048] px");
+  check_option(false_call_probability >= 0 && false_call_probability <= 1, "false_call_probability", "must be in [0, 1]");
+  check_option(!blind || false_call_probability == 0, "false_call_probability", "needs a condition; the blind twin has none");
   validate_type_weights(type_weights);
 }
 

@@ -57,26 +57,28 @@ at::Tensor explored_inputs(const train::Pairs& pairs, const KeepMask& types) {
 }  // namespace
 
 void RlTrainOptions::validate() const {
-  validate_run("train rl");
-  check(!restorer.empty(), "train rl: give --restorer (the supervised weights to start from)");
-  check(!reasoner.empty(), "train rl: give --reasoner (the judge that gives the reward)");
-  check(group >= 2 && group <= 64, "train rl: --group must be in [2, 64] (advantages compare samples of a group)");
-  check(explore == "output" || explore == "film", "train rl: --explore must be output or film, got '" + explore + "'");
-  check(!mirrored || (explore == "film" && group % 2 == 0), "train rl: --mirrored needs --explore film and an even --group");
+  validate_run();
+  check_option(!restorer.empty(), "restorer", "not given (the supervised weights to start from)");
+  check_option(!reasoner.empty(), "reasoner", "not given (the judge that gives the reward)");
+  check_option(group >= 2 && group <= 64, "group", "must be in [2, 64] (advantages compare samples of a group)");
+  check_option(explore == "output" || explore == "film", "explore", "must be output or film, got '" + explore + "'");
+  check_option(!mirrored || (explore == "film" && group % 2 == 0), "mirrored", "needs explore film and an even group");
   for (const auto& name : explore_on) type_from_name(name);  // an unknown type names the valid ones
-  check(atoms >= 1 && atoms <= crop * crop, "train rl: --atoms must be in [1, crop x crop]");
-  check(sigma > 0 && sigma <= 0.5, "train rl: --sigma must be in (0, 0.5]");
-  check(epochs >= 1 && epochs <= 16, "train rl: --epochs must be in [1, 16]");
-  check(clip > 0 && clip < 1, "train rl: --clip must be in (0, 1)");
-  check(kl >= 0 && supervised >= 0 && fidelity >= 0 && min_spread >= 0,
-        "train rl: --kl, --supervised, --fidelity and --min-spread must be >= 0");
-  check(ema_decay >= 0 && ema_decay < 1, "train rl: --ema must be in [0, 1)");
-  check(val_crop >= 32 && val_crop % 8 == 0, "train rl: --val-crop must be a multiple of 8, at least 32");
-  check(clean_probability >= 0 && clean_probability <= 1 && single_probability >= 0 && single_probability <= 1,
-        "train rl: probabilities must be in [0, 1]");
-  check(train::is_restoration_loss(loss), "train rl: --loss must be l1, psnr or psnr-fft, got '" + loss + "'");
-  check(haze_context >= 0 && haze_context <= 8192, "train rl: --haze-context must be in [0, 8192] px");
-  check(condition_view >= 0 && condition_view <= 2048, "train rl: --condition-view must be in [0, 2048] px");
+  check_option(atoms >= 1 && atoms <= crop * crop, "atoms", "must be in [1, crop x crop]");
+  check_option(sigma > 0 && sigma <= 0.5, "sigma", "must be in (0, 0.5]");
+  check_option(epochs >= 1 && epochs <= 16, "epochs", "must be in [1, 16]");
+  check_option(clip > 0 && clip < 1, "clip", "must be in (0, 1)");
+  check_option(kl >= 0, "kl", "must be >= 0");
+  check_option(supervised >= 0, "supervised", "must be >= 0");
+  check_option(fidelity >= 0, "fidelity", "must be >= 0");
+  check_option(min_spread >= 0, "min_spread", "must be >= 0");
+  check_option(ema_decay >= 0 && ema_decay < 1, "ema_decay", "must be in [0, 1)");
+  check_option(val_crop >= 32 && val_crop % 8 == 0, "val_crop", "must be a multiple of 8, at least 32");
+  check_option(clean_probability >= 0 && clean_probability <= 1, "clean_probability", "must be in [0, 1]");
+  check_option(single_probability >= 0 && single_probability <= 1, "single_probability", "must be in [0, 1]");
+  check_option(train::is_restoration_loss(loss), "loss", "must be l1, psnr or psnr-fft, got '" + loss + "'");
+  check_option(haze_context >= 0 && haze_context <= 8192, "haze_context", "must be in [0, 8192] px");
+  check_option(condition_view >= 0 && condition_view <= 2048, "condition_view", "must be in [0, 2048] px");
   validate_type_weights(type_weights);
 }
 

@@ -24,8 +24,8 @@ void DistributedOptions::validate() const {
   check(rank >= 0 && rank < world_size,
         "distributed: rank " + std::to_string(rank) + " is outside [0, " + std::to_string(world_size) + ")");
   check(master_port >= 1 && master_port <= 65535, "distributed: master port must be in [1, 65535]");
-  check(!master_addr.empty(), "distributed: give the master's address (--master HOST:PORT or MASTER_ADDR)");
-  check(timeout_s >= 1, "distributed: --dist-timeout must be at least 1 second");
+  check_option(!master_addr.empty(), "master", "not given: the master's HOST:PORT (or MASTER_ADDR)");
+  check_option(timeout_s >= 1, "timeout_s", "must be at least 1 second");
   check(local_world_size >= 1, "distributed: local world size must be at least 1");
 }
 
@@ -58,33 +58,35 @@ DistributedOptions distributed_from_environment(const std::function<const char*(
 void set_master(DistributedOptions& options, const std::string& host_port) {
   const auto colon = host_port.rfind(':');
   check(colon != std::string::npos && colon > 0 && colon + 1 < host_port.size(),
-        "distributed: --master must be HOST:PORT, got '" + host_port + "'");
+        "master: must be HOST:PORT, got '" + host_port + "'");
   options.master_addr = host_port.substr(0, colon);
-  options.master_port = parse_int(host_port.substr(colon + 1), "--master's port");
+  options.master_port = parse_int(host_port.substr(colon + 1), "master's port");
 }
 
 void ComputeOptions::validate(const DistributedOptions& distributed) const {
-  check(data_workers >= 0 && data_workers <= 256, "train: --data-workers must be in [0, 256]");
-  check(minutes >= 0, "train: --minutes must not be negative");
-  check(device == "cpu" || distributed.world_size == 1, "train: --device " + device + " trains in one process");
+  check_option(data_workers >= 0 && data_workers <= 256, "data_workers", "must be in [0, 256]");
+  check_option(minutes >= 0, "minutes", "must not be negative");
+  check_option(device == "cpu" || distributed.world_size == 1, "device", device + " trains in one process");
   // Ranks stopped by their own clocks would stop at different steps and wait on each other.
-  check(minutes == 0 || distributed.world_size == 1, "train: --minutes trains in one process");
+  check_option(minutes == 0 || distributed.world_size == 1, "minutes", "trains in one process");
 }
 
 nlohmann::json ComputeOptions::to_json() const {
   return {{"device", device}, {"data_workers", data_workers}, {"minutes", minutes}};
 }
 
-void TrainRunOptions::validate_run(const std::string& who) const {
-  check(!data_dirs.empty(), who + ": give at least one --data folder");
-  check(!out_dir.empty(), who + ": give --out");
-  check(steps > 0, who + ": --steps must be positive");
-  check(batch > 0 && batch <= 4096, who + ": --batch must be in [1, 4096]");
-  check(crop >= 32 && crop <= 1024 && crop % 8 == 0, who + ": --crop must be a multiple of 8 in [32, 1024]");
-  check(lr > 0 && lr < 1, who + ": --lr must be in (0, 1)");
-  check(weight_decay >= 0 && warmup >= 0, who + ": weight decay and warm-up must not be negative");
-  check(log_every > 0 && val_every > 0 && checkpoint_every > 0,
-        who + ": --val-every and --checkpoint-every must be positive");
+void TrainRunOptions::validate_run() const {
+  check_option(!data_dirs.empty(), "data_dirs", "not given: at least one folder of photos");
+  check_option(!out_dir.empty(), "out_dir", "not given: the run folder");
+  check_option(steps > 0, "steps", "must be positive");
+  check_option(batch > 0 && batch <= 4096, "batch", "must be in [1, 4096]");
+  check_option(crop >= 32 && crop <= 1024 && crop % 8 == 0, "crop", "must be a multiple of 8 in [32, 1024]");
+  check_option(lr > 0 && lr < 1, "lr", "must be in (0, 1)");
+  check_option(weight_decay >= 0, "weight_decay", "must not be negative");
+  check_option(warmup >= 0, "warmup", "must not be negative");
+  check_option(log_every > 0, "log_every", "must be positive");
+  check_option(val_every > 0, "val_every", "must be positive");
+  check_option(checkpoint_every > 0, "checkpoint_every", "must be positive");
   distributed.validate();
   compute.validate(distributed);
 }

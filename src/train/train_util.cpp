@@ -80,7 +80,7 @@ nlohmann::json checked_run_state(const std::string& text, const std::string& pat
 
 void require_checkpoint(const std::string& out) {
   check(std::filesystem::exists(std::filesystem::path(out) / "state.json"),
-        "cannot resume: no checkpoint in '" + out + "' (drop --resume to start a new run)");
+        "cannot resume: no checkpoint in '" + out + "' (start a new run instead)");
 }
 
 nlohmann::json resume_state(DataParallel& ranks, const std::string& out, torch::optim::Optimizer& optimizer) {
@@ -141,7 +141,7 @@ std::string ProgressLine::rate(int step, int steps) const {
 }
 
 void ProgressLine::add(double loss, int step) {
-  check(std::isfinite(loss), fmt("train: the loss is not finite at step %d: the run diverged (try a lower --lr)", step));
+  check(std::isfinite(loss), fmt("train: the loss is not finite at step %d: the run diverged (try a lower learning rate)", step));
   running_ += loss, ++count_;
 }
 
@@ -159,9 +159,9 @@ at::Device training_device(const std::string& name) {
     device = at::Device(name);
   } catch (const std::exception&) {
   }
-  check(device && (device->is_cpu() || device->is_cuda()), "train: --device must be cpu or cuda[:N], got '" + name + "'");
+  check_option(device && (device->is_cpu() || device->is_cuda()), "device", "must be cpu or cuda[:N], got '" + name + "'");
   check(device->is_cpu() || torch::cuda::is_available(),
-        "train: --device " + name + ": this libtorch sees no CUDA GPU (Debian's libtorch is CPU-only; see docs/gpu-training.md)");
+        "device: " + name + ": this libtorch sees no CUDA GPU (Debian's libtorch is CPU-only; see docs/gpu-training.md)");
   return *device;
 }
 

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -113,6 +114,14 @@ std::string default_text(double value) {
   return " (default " + text.str() + ")";
 }
 
+// The trainers' options fields whose flag is not "--" + the field's name (with - for _).
+const std::map<std::string, std::string> kTrainFlags = {
+    {"data_dirs", "--data"},       {"out_dir", "--out"},      {"camera_probability", "--camera"},
+    {"whole_image_probability", "--whole-images"},            {"ema_decay", "--ema"},
+    {"single_probability", "--single"},                       {"false_call_probability", "--false-calls"},
+    {"clean_probability", "--clean"},                         {"timeout_s", "--dist-timeout"},
+};
+
 // The flags every trainer takes (TrainRunOptions), each with that trainer's default in its help,
 // and the callback that resolves the ranks and threads, then runs `train` on the parsed options.
 template <class Options>
@@ -137,9 +146,11 @@ void add_run_flags(CLI::App* cmd, const CLI::App& app, const std::shared_ptr<Opt
   auto distributed = std::make_shared<DistributedFlags>();
   distributed->add_to(cmd);
   cmd->callback([o, distributed, &app, train] {
-    o->distributed = distributed->resolve();
-    o->threads = global_threads(app);
-    train(*o, [](const std::string& line) { log_line(line); });
+    with_flag_names(kTrainFlags, [&] {
+      o->distributed = distributed->resolve();
+      o->threads = global_threads(app);
+      train(*o, [](const std::string& line) { log_line(line); });
+    });
   });
 }
 
@@ -214,7 +225,7 @@ void register_train(CLI::App& app) {
   pcmd->add_option("--quality", p->quality,
                    "store each photo as a JPEG of this quality (1-100; e.g. 95 with --max-side 4096: whole photos in a tenth of the bytes); 0 (default): raw pixels")
       ->check(CLI::Range(0, 100));
-  pcmd->callback([p] { log_line(pack_photos(*p)); });
+  pcmd->callback([p] { with_flag_names(kTrainFlags, [&] { log_line(pack_photos(*p)); }); });
 
   auto l = std::make_shared<RlTrainOptions>();
   CLI::App* lcmd = train->add_subcommand(
