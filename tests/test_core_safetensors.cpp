@@ -12,7 +12,7 @@
 namespace {
 namespace fs = std::filesystem;
 
-std::string temp_path(const std::string& name) { return rirf::test::temp_path("st", name); }
+std::string safetensors_temp_path(const std::string& name) { return rirf::test::temp_path("st", name); }
 
 TEST(Safetensors, RoundTripIsExact) {
   rirf::TensorFile file;
@@ -21,7 +21,7 @@ TEST(Safetensors, RoundTripIsExact) {
   file.tensors["steps"] = at::tensor({int64_t{7}});
   file.tensors["empty"] = at::empty({0, 5});
   file.metadata["format"] = "pt";
-  const std::string path = temp_path("rt.safetensors");
+  const std::string path = safetensors_temp_path("rt.safetensors");
   rirf::save_safetensors(path, file);
   const auto back = rirf::load_safetensors(path);
   fs::remove(path);
@@ -35,7 +35,7 @@ TEST(Safetensors, RoundTripIsExact) {
 }
 
 TEST(Safetensors, BrokenFilesGetClearErrors) {
-  const std::string path = temp_path("bad.safetensors");
+  const std::string path = safetensors_temp_path("bad.safetensors");
   const auto expect_error = [&](const std::string& content, const std::string& expected) {
     rirf::write_file_atomic(path, content);
     rirf::test::expect_error_containing([&] { rirf::load_safetensors(path); }, expected);
@@ -55,7 +55,7 @@ TEST(Safetensors, BrokenFilesGetClearErrors) {
   expect_error(with_header(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
                                "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}})", 12), "overlap");
   fs::remove(path);
-  EXPECT_THROW(rirf::load_safetensors(temp_path("missing")), rirf::Error);
+  EXPECT_THROW(rirf::load_safetensors(safetensors_temp_path("missing")), rirf::Error);
 }
 
 }  // namespace

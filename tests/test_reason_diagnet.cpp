@@ -20,10 +20,10 @@
 namespace {
 namespace fs = std::filesystem;
 
-std::string temp_path(const std::string& name) { return rirf::test::temp_path("dn", name); }
+std::string diagnet_temp_path(const std::string& name) { return rirf::test::temp_path("dn", name); }
 
 std::string random_weights() {
-  const std::string path = temp_path("random.safetensors");
+  const std::string path = diagnet_temp_path("random.safetensors");
   torch::manual_seed(0);
   rirf::DiagNet net;
   rirf::save_diagnet_weights(net, path, {});
@@ -86,7 +86,7 @@ TEST(DiagNet, BadWeightsGetClearErrors) {
   const std::string good = random_weights();
   auto file = rirf::load_safetensors(good);
   const auto expect_error = [&](const rirf::TensorFile& f, const std::string& expected) {
-    const std::string path = temp_path("bad.safetensors");
+    const std::string path = diagnet_temp_path("bad.safetensors");
     rirf::save_safetensors(path, f);
     rirf::test::expect_error_containing([&] { rirf::load_diagnet_reasoner(path); }, expected);
   };
@@ -109,7 +109,7 @@ TEST(DiagNet, BadWeightsGetClearErrors) {
   auto integers = file;
   integers.tensors["out.bias"] = file.tensors["out.bias"].to(at::kInt);
   expect_error(integers, "tensor 'out.bias' holds integers, expected floating point");
-  EXPECT_THROW(rirf::load_diagnet_reasoner(temp_path("does_not_exist")), rirf::Error);
+  EXPECT_THROW(rirf::load_diagnet_reasoner(diagnet_temp_path("does_not_exist")), rirf::Error);
 }
 
 TEST(DiagNet, AnImageOnePixelWideIsAClearError) {
@@ -126,7 +126,7 @@ TEST(DiagNet, InitFromOlderWeightsKeepsNewParametersFresh) {
   file.tensors.erase("evidence.weight");
   file.tensors.erase("evidence_out.weight");
   file.tensors["stem.bias"] = at::full({16}, 0.25);
-  const std::string path = temp_path("older.safetensors");
+  const std::string path = diagnet_temp_path("older.safetensors");
   rirf::save_safetensors(path, file);
   rirf::DiagNet net;
   rirf::test::expect_error_containing([&] { rirf::load_diagnet_weights(net, path); }, "'evidence.weight' is missing");
@@ -150,7 +150,7 @@ TEST(DiagNet, InitFromFewerEvidenceValuesWidensAndKeepsTheOutputs) {
   file.metadata["model"] = "rirf.DiagNet";
   file.tensors["evidence.weight"] = file.tensors["evidence.weight"].slice(1, 0, 5).contiguous();
   file.tensors["evidence_out.weight"] = file.tensors["evidence_out.weight"].slice(1, 0, 5).contiguous();
-  const std::string path = temp_path("five_evidence.safetensors");
+  const std::string path = diagnet_temp_path("five_evidence.safetensors");
   rirf::save_safetensors(path, file);
   rirf::DiagNet wider;
   EXPECT_TRUE(rirf::init_diagnet_weights(wider, path).empty());
