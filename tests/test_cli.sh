@@ -79,6 +79,7 @@ expect_error "train reasoner whole pictures smaller than the crop" "$WORK/runsma
   "$RIRF" train reasoner --data "$SRC/tests/data/golden" --out "$WORK/runsmall" --steps 1 --crop 64 --whole-images 0.5 --whole-image-max 32
 W="$WORK/run/reasoner.safetensors"
 "$RIRF" diagnose "$IMG" --weights "$W" | grep -q "^plan: " || fail "diagnose (text)"
+"$RIRF" diagnose "$IMG" --reasoner "$W" | grep -q "^plan: " || fail "diagnose --reasoner (the same flag as restore's)"
 [ "$("$RIRF" diagnose "$WORK/clean" "$IMG" --weights "$W" --json | grep -c '"schema":"rirf.diagnosis/1"')" -eq 2 ] \
   || fail "diagnose --json should print one line per image (the file also named in its folder once)"
 "$RIRF" diagnose "$IMG" --backend classical --json --out "$WORK/out/d.json" && grep -q '"backend":"classical"' "$WORK/out/d.json" \

@@ -1,4 +1,4 @@
-// rirf diagnose INPUT... [--backend diagnet|classical] [--weights FILE] [--json] [--out FILE]
+// rirf diagnose INPUT... [--backend diagnet|classical] [--reasoner FILE] [--json] [--out FILE]
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -57,11 +57,12 @@ void register_diagnose(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("diagnose", "Say what is wrong with images: types, severity, factors, scene, reasoning");
   cmd->add_option("inputs", args->inputs, "image files and/or folders")->required();
   cmd->add_option("--backend", args->backend, "diagnet (trained, default) or classical (estimators, no weights)");
-  cmd->add_option("--weights", args->weights, "DiagNet weights (default: the shipped models/reasoner.safetensors)");
+  cmd->add_option("--reasoner,--weights", args->weights,
+                  "DiagNet weights, as in restore (default: the shipped models/reasoner.safetensors); --weights is its old name");
   cmd->add_flag("--json", args->json, "one JSON line (schema rirf.diagnosis/1) per image instead of text");
   cmd->add_option("--out", args->out, "write to this file instead of stdout");
   add_max_pixels_option(*cmd, args->max_pixels);
-  cmd->callback([args] { with_flag_names({{"reasoner_weights", "--weights"}}, [&] { run(*args); }); });
+  cmd->callback([args] { with_flag_names({{"reasoner_weights", "--reasoner"}}, [&] { run(*args); }); });
 }
 
 }  // namespace rirf::cli
