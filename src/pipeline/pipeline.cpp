@@ -37,7 +37,8 @@ std::string model_path(const std::string& given, const std::string& shipped_name
   std::string looked;
   const std::string found = find_shipped_model(shipped_name, &looked);
   if (found.empty())
-    throw OptionError(field, "not given, and no shipped " + shipped_name + " was found (looked in " + looked + ")");
+    throw OptionError(field, "not given, and no shipped " + shipped_name + " was found (looked in " + looked +
+                                 "; RIRF_MODELS_DIR may name the folder that holds it)");
   return found;
 }
 
