@@ -18,7 +18,6 @@ namespace rirf {
 
 // Which reasoner reads the image: the trained DiagNet, or the classical estimators (no weights).
 enum class ReasonerBackend { diagnet, classical };
-const char* backend_name(ReasonerBackend backend);
 // Throws OptionError("backend", ...) naming the valid backends.
 ReasonerBackend backend_from_name(const std::string& name);
 
@@ -70,7 +69,6 @@ struct PipelineResult {
 struct RunOptions {
   RestoreOptions restore;  // tile, overlap, strength, only, deconvolve, ensemble
   bool residual = true;    // diagnose the restored image too
-  void validate() const;   // throws OptionError naming the field
 };
 
 class Pipeline {
@@ -86,18 +84,15 @@ class Pipeline {
   Diagnosis diagnose(const at::Tensor& image, const RunControl& control = {});
   // Diagnoses, restores by that diagnosis, and (when options.residual) diagnoses the result.
   PipelineResult run(const at::Tensor& image, const RunOptions& options = {}, const RunControl& control = {});
-  // The checks `run` makes of its options against the loaded models (validate(), and `only`
-  // needs a conditioned restorer), so a batch can refuse them before any work.
+  // The checks `run` makes of its options against the loaded models (check_restore_options),
+  // so a batch can refuse them before any work.
   void check(const RunOptions& options) const;
 
-  const PipelineOptions& options() const { return options_; }
-  std::string reasoner_name() const;
   // "RestorerNet, width 16, ..."; empty when no restorer is loaded.
   std::string restorer_description() const;
   bool restorer_conditioned() const;
 
  private:
-  PipelineOptions options_;
   std::unique_ptr<Reasoner> reasoner_;
   std::unique_ptr<Restorer> restorer_;
 };

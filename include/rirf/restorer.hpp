@@ -46,6 +46,10 @@ class Restorer {
   virtual std::string describe() const = 0;  // e.g. "RestorerNet width 16, levels 3, 0.57M parameters"
 };
 
+// options.validate(), and what `restorer` can do with them: `only` needs a conditioned restorer
+// (the blind twin reads no diagnosis, so it cannot be told what to keep). Throws OptionError.
+void check_restore_options(const Restorer& restorer, const RestoreOptions& options);
+
 // Loads weights saved by `rirf train restorer` (the network's shape is in the file's metadata);
 // throws Error naming the file and what is wrong with it.
 std::unique_ptr<Restorer> load_restorer(const std::string& weights_path);

@@ -44,10 +44,6 @@ std::string model_path(const std::string& given, const std::string& shipped_name
 
 }  // namespace
 
-const char* backend_name(ReasonerBackend backend) {
-  return backend == ReasonerBackend::diagnet ? "diagnet" : "classical";
-}
-
 ReasonerBackend backend_from_name(const std::string& name) {
   if (name == "diagnet") return ReasonerBackend::diagnet;
   if (name == "classical") return ReasonerBackend::classical;
@@ -89,20 +85,18 @@ void PipelineOptions::validate() const {
                "given to a pipeline that does not restore");
 }
 
-void RunOptions::validate() const { restore.validate(); }
 
-Pipeline::Pipeline(const PipelineOptions& options) : options_(options) {
-  options_.validate();
-  reasoner_ = options_.backend == ReasonerBackend::classical
+Pipeline::Pipeline(const PipelineOptions& options) {
+  options.validate();
+  reasoner_ = options.backend == ReasonerBackend::classical
                   ? make_classical_reasoner()
-                  : load_diagnet_reasoner(model_path(options_.reasoner_weights, "reasoner.safetensors", "reasoner_weights"));
-  if (options_.load_restorer)
-    restorer_ = load_restorer(model_path(options_.restorer_weights, "restorer.safetensors", "restorer_weights"));
+                  : load_diagnet_reasoner(model_path(options.reasoner_weights, "reasoner.safetensors", "reasoner_weights"));
+  if (options.load_restorer)
+    restorer_ = load_restorer(model_path(options.restorer_weights, "restorer.safetensors", "restorer_weights"));
 }
 
 Pipeline::~Pipeline() = default;
 
-std::string Pipeline::reasoner_name() const { return reasoner_->name(); }
 std::string Pipeline::restorer_description() const { return restorer_ ? restorer_->describe() : ""; }
 bool Pipeline::restorer_conditioned() const { return restorer_ && restorer_->conditioned(); }
 
@@ -119,11 +113,8 @@ Diagnosis Pipeline::diagnose(const at::Tensor& image, const RunControl& control)
 }
 
 void Pipeline::check(const RunOptions& options) const {
-  options.validate();
   rirf::check(restorer_ != nullptr, "pipeline: made to diagnose only (load_restorer is false); it cannot restore");
-  // The twin reads no diagnosis, so it cannot be told what to keep.
-  check_option(restorer_->conditioned() || options.restore.only.empty(), "only",
-               "needs the conditioned restorer; the blind twin reads no diagnosis and undoes all it can");
+  check_restore_options(*restorer_, options.restore);
 }
 
 PipelineResult Pipeline::run(const at::Tensor& image, const RunOptions& options, const RunControl& control) {

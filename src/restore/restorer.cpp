@@ -24,6 +24,13 @@ void RestoreOptions::validate() const {
                "must be 1, 2 or 4, got " + std::to_string(ensemble));
 }
 
+void check_restore_options(const Restorer& restorer, const RestoreOptions& options) {
+  options.validate();
+  // Silently undoing a type the user asked to keep would be worse than saying so.
+  check_option(restorer.conditioned() || options.only.empty(), "only",
+               "needs the conditioned restorer; the blind twin reads no diagnosis and undoes all it can");
+}
+
 namespace {
 
 // View k of the self-ensemble (bit 0: mirrored left-right, bit 1: upside down); the first 2 and
@@ -42,12 +49,8 @@ class NetRestorer : public Restorer {
 
   at::Tensor restore(const at::Tensor& image, const Diagnosis& diagnosis, const RestoreOptions& options,
                      const std::function<void(int, int)>& progress) override {
-    options.validate();
+    check_restore_options(*this, options);
     check(image.dim() == 4 && image.size(0) == 1 && image.size(1) == 3, "restore: expected an image [1, 3, H, W]");
-    // The twin reads no diagnosis, so it cannot be told what to keep; silently undoing a type the
-    // user asked to keep would be worse than saying so.
-    check_option(conditioned() || options.only.empty(), "only",
-                 "needs the conditioned restorer; the blind twin reads no diagnosis and undoes all it can");
     torch::InferenceMode guard;
     KeepMask keep{};
     if (!options.only.empty())

@@ -59,7 +59,7 @@ void run(const RestoreArgs& a) {
   RunOptions run_options;
   run_options.restore = a.options;
   for (const auto& name : a.only) run_options.restore.only.push_back(type_from_name(name));
-  run_options.validate();
+  run_options.restore.validate();
   LoadOptions load;
   load.max_pixels = a.max_pixels;
   const auto files = expand_inputs(a.inputs);
