@@ -6,7 +6,7 @@
 
 #include <cmath>
 
-#include "degrade/detail/synthesis.hpp"
+#include "degradations/synthesis.hpp"
 #include "rirf/degrade.hpp"
 #include "rirf/error.hpp"
 #include "rirf/image_io.hpp"

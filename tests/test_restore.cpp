@@ -7,7 +7,7 @@
 
 #include "reason/diagnet_model.hpp"
 #include "reason/diagnet_weights.hpp"
-#include "degrade/detail/synthesis.hpp"
+#include "degradations/synthesis.hpp"
 #include "restore/condition.hpp"
 #include "restore/deconvolution.hpp"
 #include "restore/restorer_model.hpp"
@@ -398,7 +398,7 @@ TEST(Deconvolution, SharpensAKnownBlurAndTilesAgreeWithOnePass) {
   const at::Tensor clean = test_scene(150, 210);
   BlurFactors kernel{BlurKind::gaussian, 3.0, 0.0, {}, 0};
   generate_blur_kernel(kernel, 0);
-  const at::Tensor blurred = detail::blur(clean, kernel);
+  const at::Tensor blurred = degradations::convolve_kernel(clean, kernel);
   const at::Tensor one_pass = deconvolve(blurred, kernel, 0.002, 4096);
   EXPECT_GT(psnr(one_pass, clean), psnr(blurred, clean) + 3.0);
   // Tiles of 64 px with their margins of real pixels: the same image to within float error.

@@ -66,8 +66,9 @@ struct JpegFactors {
   int quality = 50;  // 1-100, libjpeg quality through libvips, default chroma subsampling
 };
 
-using DegradationFactors =
-    std::variant<NoiseFactors, BlurFactors, RainFactors, HazeFactors, LowLightFactors, JpegFactors>;
+// One alternative per row of the degradation table, in its order (index = DegradationType).
+#define RIRF_DEGRADATION_FACTORS(name, factors) factors
+using DegradationFactors = std::variant<RIRF_DEGRADATIONS(RIRF_DEGRADATION_FACTORS, RIRF_COMMA)>;
 
 struct DegradationStep {
   DegradationType type = DegradationType::noise;

@@ -1,5 +1,6 @@
-// Applying plans: a pure function of (images, plan), each step by its type's synthesis.
-#include "degrade/detail/synthesis.hpp"
+// Applying plans: a pure function of (images, plan), each step by its type's synthesis
+// (src/degradations/<name>/synthesis.cpp).
+#include "degradations/synthesis.hpp"
 #include "rirf/degrade.hpp"
 #include "rirf/error.hpp"
 
@@ -10,21 +11,7 @@ at::Tensor apply_step(const at::Tensor& images, const DegradationStep& step) {
         "apply: expected images [N, 3, H, W]");
   step.validate();
   const at::Tensor x = images.to(at::kFloat);
-  switch (step.type) {
-    case DegradationType::noise: return detail::add_noise(x, std::get<NoiseFactors>(step.factors), step.seed);
-    case DegradationType::blur: {
-      const auto& f = std::get<BlurFactors>(step.factors);
-      if (!f.kernel.empty()) return detail::blur(x, f);
-      BlurFactors generated = f;
-      generate_blur_kernel(generated, step.seed);
-      return detail::blur(x, generated);
-    }
-    case DegradationType::rain: return detail::add_rain(x, std::get<RainFactors>(step.factors), step.seed);
-    case DegradationType::haze: return detail::add_haze(x, std::get<HazeFactors>(step.factors));
-    case DegradationType::low_light: return detail::darken(x, std::get<LowLightFactors>(step.factors), step.seed);
-    case DegradationType::jpeg: return detail::jpeg_round_trip(x, std::get<JpegFactors>(step.factors));
-  }
-  return x;
+  return std::visit([&](const auto& factors) { return degradations::synthesize(x, factors, step.seed); }, step.factors);
 }
 
 at::Tensor apply(const at::Tensor& images, const DegradationPlan& plan) {

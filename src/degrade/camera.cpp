@@ -7,7 +7,8 @@
 #include <cmath>
 #include <string>
 
-#include "degrade/detail/synthesis.hpp"
+#include "degradations/synthesis.hpp"
+#include "types/validation.hpp"
 #include "rirf/error.hpp"
 
 namespace rirf {
@@ -93,14 +94,14 @@ CameraRender render_camera_shot(const at::Tensor& photo, const CameraShot& shot)
   if (shot.haze_density > 0) {
     // The depth proxy reads the photo as it looks (bright, flat regions read as far).
     const double beta = -2.0 * std::log(1.0 - shot.haze_density);
-    const at::Tensor t = at::exp(-beta * detail::haze_depth_proxy(scene_srgb));
+    const at::Tensor t = at::exp(-beta * degradations::haze_depth_proxy(scene_srgb));
     const at::Tensor airlight = detail::srgb_to_linear(
         at::tensor({shot.airlight[0], shot.airlight[1], shot.airlight[2]}, scene.options()).view({1, 3, 1, 1}));
     light = light * t + airlight * (1.0 - t);
   }
   BlurFactors blur = shot.blur;
   if (blur.extent_px > 0 && blur.kernel.empty()) generate_blur_kernel(blur, shot.seed);
-  if (blur.extent_px > 0) light = detail::blur(light, blur);
+  if (blur.extent_px > 0) light = degradations::convolve_kernel(light, blur);
 
   // The sensor: the white balance undone (raw red and blue are weaker than green), exposure,
   // the colour filter array, then shot and read noise on each raw sample.
@@ -129,7 +130,7 @@ CameraRender render_camera_shot(const at::Tensor& photo, const CameraShot& shot)
   const at::Tensor weights = mid.sum().item<double>() > 100 ? mid : at::ones_like(noise_free);
   const at::Tensor diff = developed - noise_free;
   out.noise_sigma = 255.0 * std::sqrt(((diff * diff) * weights).sum().item<double>() / weights.sum().item<double>());
-  out.image = shot.jpeg_quality > 0 ? detail::jpeg_round_trip(developed, JpegFactors{shot.jpeg_quality})
+  out.image = shot.jpeg_quality > 0 ? degradations::synthesize(developed, JpegFactors{shot.jpeg_quality}, 0)
                                     : quantise(developed);
   return out;
 }

@@ -1,8 +1,9 @@
 // Sampling plans: a step of one type at a severity (the main factor from the severity scale, the
-// other factors drawn), and composite plans of 1-3 types in physical order.
+// others drawn as the type's factors.cpp says), and composite plans of 1-3 types in physical order.
 #include <algorithm>
 #include <cmath>
 
+#include "degradations/factors.hpp"
 #include "rirf/degrade.hpp"
 #include "rirf/error.hpp"
 #include "types/validation.hpp"
@@ -21,67 +22,8 @@ DegradationStep make_step(DegradationType type, double severity, Rng& rng) {
   DegradationStep step;
   step.type = type;
   step.seed = rng.fork();
-  switch (type) {
-    case DegradationType::noise: {
-      NoiseFactors f;
-      f.sigma = factor;
-      f.signal_dependence = rng.bernoulli(0.5) ? 0.0 : rng.uniform(0.2, 0.9);
-      // Blotchy (correlated) noise is what in-camera processing leaves of modest noise; at high
-      // sigma it would hide far more than white noise of the same sigma, breaking the scale.
-      const bool correlated = rng.bernoulli(0.3);
-      f.correlation_px = correlated && factor <= 30 ? rng.uniform(0.5, 1.5) : 0.0;
-      f.channel_shared = rng.bernoulli(0.15);
-      step.factors = f;
-      break;
-    }
-    case DegradationType::blur: {
-      BlurFactors f;
-      const double pick = rng.uniform();
-      f.kind = pick < 0.4 ? BlurKind::motion : (pick < 0.7 ? BlurKind::defocus : BlurKind::gaussian);
-      f.extent_px = factor;
-      f.angle_deg = f.kind == BlurKind::motion ? rng.uniform(0, 180) : 0.0;
-      generate_blur_kernel(f, step.seed);
-      step.factors = f;
-      break;
-    }
-    case DegradationType::rain: {
-      RainFactors f;
-      f.coverage = factor;
-      f.length_px = rng.uniform(12, 45);
-      f.width_px = rng.uniform(0.8, 2.2);
-      f.angle_deg = rng.uniform(-25, 25);
-      f.brightness = rng.uniform(0.55, 0.9);
-      f.veil = severity / 100.0 * rng.uniform(0.05, 0.2);
-      f.layers = static_cast<int>(rng.integer(1, 3));
-      step.factors = f;
-      break;
-    }
-    case DegradationType::haze: {
-      HazeFactors f;
-      f.density = factor;
-      const double grey = rng.uniform(0.75, 0.95), tint = rng.uniform(-0.05, 0.05);
-      f.airlight = {std::clamp(grey + tint, 0.0, 1.0), grey, std::clamp(grey - tint, 0.0, 1.0)};
-      step.factors = f;
-      break;
-    }
-    case DegradationType::low_light: {
-      LowLightFactors f;
-      f.exposure_ev = factor;
-      f.gamma = rng.uniform(0.9, 1.3);
-      f.color_gain = {rng.uniform(0.85, 1.1), 1.0, rng.uniform(0.85, 1.15)};
-      // A darker exposure means more gain at capture, so noise grows with the stops lost.
-      f.shot_noise = rng.uniform(0.0002, 0.002) * factor / 2.0;
-      f.read_noise = rng.uniform(0.0003, 0.002) * factor / 2.0;
-      step.factors = f;
-      break;
-    }
-    case DegradationType::jpeg: {
-      JpegFactors f;
-      f.quality = std::clamp(static_cast<int>(std::lround(factor)), 1, 100);
-      step.factors = f;
-      break;
-    }
-  }
+  step.factors = degradations::default_factors(type);
+  std::visit([&](auto& f) { degradations::sample(f, factor, severity, rng, step.seed); }, step.factors);
   return step;
 }
 

@@ -1,9 +1,6 @@
-// The classical reasoner: one established estimator per degradation, no learned weights.
-// noise, blur, JPEG, haze and rain come from the measured evidence (src/reason/evidence.hpp
-// names the methods); here:
-//   blur      the gradient energy ratio inverted for the edge's blur sigma_b
-//   low_light the 97th luma percentile against a well-exposed 0.85, in linear light (stops)
-// Each estimator yields the type's main factor; severity follows from the documented scale.
+// The classical reasoner: one established estimator per degradation, no learned weights, each in
+// its type's folder (src/degradations/<name>/evidence.cpp; src/reason/evidence.hpp names the
+// methods). Each yields the type's main factor; severity follows from the documented scale.
 #include <ATen/ATen.h>
 
 #include <algorithm>
@@ -11,8 +8,7 @@
 
 #include "core/resize.hpp"
 #include "core/unit_range.hpp"
-#include "core/filters.hpp"
-#include "reason/evidence.hpp"
+#include "degradations/evidence.hpp"
 #include "rirf/error.hpp"
 #include "rirf/reasoner.hpp"
 #include "rirf/scene.hpp"
@@ -20,24 +16,8 @@
 namespace rirf {
 namespace {
 
-constexpr std::int64_t kMaxSide = 512;  // full-resolution estimators look at a centred crop
+constexpr std::int64_t kMaxSide = 512;     // full-resolution estimators look at a centred crop
 constexpr std::int64_t kGlobalSide = 512;  // global estimators (haze, exposure) see a downscaled copy
-
-double blur_extent(const at::Tensor& rgb) {
-  const double r = evidence::gradient_energy_ratio(rgb)[0].item<double>();
-  const double sigma_b = r / std::sqrt(1.0 - r * r);
-  constexpr double kIntrinsic = 0.75;  // the softness of a sharp, downscaled photo's edges
-  return 2.0 * std::sqrt(2.0) * std::sqrt(std::max(0.0, sigma_b * sigma_b - kIntrinsic * kIntrinsic));
-}
-
-double exposure_deficit(const at::Tensor& rgb) {
-  const at::Tensor y = detail::luma(rgb).flatten();
-  const double p97 = std::max(1e-4, std::get<0>(y.kthvalue(std::max<std::int64_t>(1, y.numel() * 97 / 100))).item<double>());
-  const auto linear = [](double v) {
-    return detail::srgb_to_linear(at::scalar_tensor(v, at::kDouble)).item<double>();
-  };
-  return std::max(0.0, std::log2(linear(0.85) / linear(p97)));
-}
 
 // Confidence that the presence call is right: a logistic in the distance to the threshold.
 double confidence(double value, double threshold, double scale) {
@@ -59,21 +39,18 @@ class ClassicalReasoner : public Reasoner {
     d.backend = name();
     d.width = w;
     d.height = h;
-    const auto set = [&](DegradationType type, double factor, double threshold, double scale) {
+    const degradations::ClassicalView view{crop, detail::shrink_to(x, kGlobalSide)};
+    const auto set = [&](DegradationType type, const degradations::ClassicalReading& reading) {
       Finding& f = d.finding(type);
-      const bool worse_when_lower = type == DegradationType::jpeg;
-      f.present = worse_when_lower ? factor < threshold : factor > threshold;
-      f.confidence = confidence(factor, threshold, scale);
-      f.severity = f.present ? severity_from_factor(type, factor) : 0.0;
-      f.factors = {{main_factor_name(type), factor}};
+      f.present = reading.worse_when_lower ? reading.factor < reading.threshold : reading.factor > reading.threshold;
+      f.confidence = confidence(reading.factor, reading.threshold, reading.scale);
+      f.severity = f.present ? severity_from_factor(type, reading.factor) : 0.0;
+      f.factors = {{main_factor_name(type), reading.factor}};
     };
-    set(DegradationType::noise, evidence::noise_sigma(crop)[0].item<double>(), 4.0, 1.5);
-    set(DegradationType::blur, blur_extent(crop), 1.2, 0.4);
-    set(DegradationType::jpeg, evidence::jpeg_trace(crop).quality[0].item<double>(), 90.0, 5.0);
-    set(DegradationType::rain, evidence::rain_coverage(crop)[0].item<double>(), 0.008, 0.004);
-    const at::Tensor global = detail::shrink_to(x, kGlobalSide);
-    set(DegradationType::haze, evidence::haze_density(global)[0].item<double>(), 0.2, 0.05);
-    set(DegradationType::low_light, exposure_deficit(global), 0.8, 0.3);
+#define RIRF_READ_CLASSICALLY(name, Factors) \
+  set(DegradationType::name, degradations::classical_reading(std::in_place_type<Factors>, view));
+    RIRF_DEGRADATIONS(RIRF_READ_CLASSICALLY, )
+#undef RIRF_READ_CLASSICALLY
     d.scene = measure_scene(x);
     render_reasoning(d);
     return d;

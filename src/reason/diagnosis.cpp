@@ -26,15 +26,7 @@ std::string describe_main_factor(const Finding& f) {
   const char* key = main_factor_name(f.type);
   if (!f.factors.contains(key) || !f.factors[key].is_number()) return "";
   const double v = f.factors[key].get<double>();
-  switch (f.type) {
-    case DegradationType::noise: return format("noise sigma %.1f on the 0-255 scale", v);
-    case DegradationType::blur: return format("blur extent %.1f px", v);
-    case DegradationType::rain: return format("rain streaks cover %.1f%% of the image", 100 * v);
-    case DegradationType::haze: return format("haze density %.2f at mid depth", v);
-    case DegradationType::low_light: return format("under-exposed by %.1f EV", v);
-    case DegradationType::jpeg: return format("JPEG quality about %.0f", v);
-  }
-  return "";
+  return rirf::describe_main_factor(f.type, v);
 }
 
 const char* stage_reason(DegradationType type) {

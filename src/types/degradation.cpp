@@ -1,10 +1,13 @@
-// Name tables and the severity scale. See include/rirf/degradation.hpp and docs/severity.md.
+// The type table and the severity scale, from each type's traits. See include/rirf/degradation.hpp
+// and docs/severity.md.
 #include "rirf/degradation.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <vector>
 
+#include "degradations/factors.hpp"
 #include "rirf/error.hpp"
 
 namespace rirf {
@@ -13,22 +16,15 @@ namespace {
 struct TypeInfo {
   DegradationType type;
   const char* name;
-  int physical_order;
-  const char* main_factor;
-  // (factor, severity) anchors, factor increasing; severity is linear between them.
-  std::vector<std::pair<double, double>> anchors;
+  degradations::TypeTraits traits;
 };
 
-const std::vector<TypeInfo>& type_table() {
-  static const std::vector<TypeInfo> table = {
-      {DegradationType::noise, "noise", 4, "sigma", {{0, 0}, {5, 12}, {15, 30}, {25, 45}, {50, 75}, {75, 100}}},
-      {DegradationType::blur, "blur", 2, "extent_px", {{0, 0}, {1, 10}, {2, 25}, {4, 50}, {8, 75}, {16, 100}}},
-      {DegradationType::rain, "rain", 1, "coverage", {{0, 0}, {0.01, 15}, {0.03, 35}, {0.06, 55}, {0.12, 80}, {0.2, 100}}},
-      {DegradationType::haze, "haze", 0, "density", {{0, 0}, {0.15, 20}, {0.35, 45}, {0.55, 70}, {0.75, 90}, {0.85, 100}}},
-      {DegradationType::low_light, "low_light", 3, "exposure_ev", {{0, 0}, {1, 20}, {2, 40}, {3, 60}, {4, 80}, {5, 100}}},
-      // JPEG anchors are on (100 - quality) so that the factor increases with damage.
-      {DegradationType::jpeg, "jpeg", 5, "quality", {{0, 0}, {10, 10}, {30, 30}, {50, 45}, {70, 60}, {85, 80}, {95, 100}}},
-  };
+// Made once from the degradation table and each type's traits (src/degradations/<name>/factors.cpp).
+const std::array<TypeInfo, kNumDegradationTypes>& type_table() {
+#define RIRF_TYPE_INFO(name, Factors) \
+  TypeInfo { DegradationType::name, #name, degradations::traits(std::in_place_type<Factors>) }
+  static const std::array<TypeInfo, kNumDegradationTypes> table = {RIRF_DEGRADATIONS(RIRF_TYPE_INFO, RIRF_COMMA)};
+#undef RIRF_TYPE_INFO
   return table;
 }
 
@@ -49,9 +45,9 @@ double interpolate(const std::vector<std::pair<double, double>>& anchors, double
 }  // namespace
 
 const std::array<DegradationType, kNumDegradationTypes>& all_degradation_types() {
-  static const std::array<DegradationType, kNumDegradationTypes> types = {
-      DegradationType::noise, DegradationType::blur,      DegradationType::rain,
-      DegradationType::haze,  DegradationType::low_light, DegradationType::jpeg};
+#define RIRF_TYPE(name, Factors) DegradationType::name
+  static const std::array<DegradationType, kNumDegradationTypes> types = {RIRF_DEGRADATIONS(RIRF_TYPE, RIRF_COMMA)};
+#undef RIRF_TYPE
   return types;
 }
 
@@ -66,7 +62,7 @@ DegradationType type_from_name(const std::string& name) {
   throw Error("unknown degradation type '" + name + "' (valid: " + valid + ")");
 }
 
-int physical_order(DegradationType type) { return info(type).physical_order; }
+int physical_order(DegradationType type) { return info(type).traits.physical_order; }
 
 SeverityLevel level_from_severity(double severity) {
   if (severity < 5) return SeverityLevel::none;
@@ -81,16 +77,25 @@ const char* level_name(SeverityLevel level) {
   return names[static_cast<int>(level)];
 }
 
-const char* main_factor_name(DegradationType type) { return info(type).main_factor; }
+const char* main_factor_name(DegradationType type) { return info(type).traits.main_factor; }
 
 double severity_from_factor(DegradationType type, double factor) {
-  if (type == DegradationType::jpeg) factor = 100.0 - factor;
-  return std::clamp(interpolate(info(type).anchors, factor, true), 0.0, 100.0);
+  const auto& traits = info(type).traits;
+  if (traits.complement > 0) factor = traits.complement - factor;
+  return std::clamp(interpolate(traits.anchors, factor, true), 0.0, 100.0);
 }
 
 double factor_from_severity(DegradationType type, double severity) {
-  const double factor = interpolate(info(type).anchors, std::clamp(severity, 0.0, 100.0), false);
-  return type == DegradationType::jpeg ? 100.0 - factor : factor;
+  const auto& traits = info(type).traits;
+  const double factor = interpolate(traits.anchors, std::clamp(severity, 0.0, 100.0), false);
+  return traits.complement > 0 ? traits.complement - factor : factor;
+}
+
+std::string describe_main_factor(DegradationType type, double factor) {
+  const auto& traits = info(type).traits;
+  char buffer[96];
+  std::snprintf(buffer, sizeof buffer, traits.in_words, traits.words_scale * factor);
+  return buffer;
 }
 
 }  // namespace rirf

@@ -1,5 +1,6 @@
-// Internal to the reasoner's evidence (src/reason/evidence/): the order statistics, flatness
-// maps and luma measures that several types' evidence shares. evidence_vector makes each luma
+// Internal to the reasoner's evidence (src/reason/evidence/ and each type's
+// src/degradations/<name>/evidence.cpp): the order statistics, flatness maps and luma measures
+// that several types' evidence shares. evidence_vector makes each luma
 // and each blur of it once and hands them to the measures that read it.
 #pragma once
 
@@ -72,13 +73,13 @@ at::Tensor sharpness_ratio(const at::Tensor& y, const at::Tensor& blurred, const
 
 // ---- the measures that read luma y [N, 1, H, W] and a blur of it --------------------------------
 
-// Gradient energy kept by a 1 px blur: [N] (blur.cpp).
+// Gradient energy kept by a 1 px blur: [N] (degradations/blur/evidence.cpp).
 at::Tensor energy_ratio(const at::Tensor& y, const at::Tensor& blurred_1px);
-// 99th percentile edge strength kept by the blur: [N] (blur.cpp).
+// 99th percentile edge strength kept by the blur: [N] (degradations/blur/evidence.cpp).
 at::Tensor edge_ratio(const at::Tensor& y, const at::Tensor& blurred);
-// The same per direction, the most and the least blurred: [N, 2] (blur.cpp).
+// The same per direction, the most and the least blurred: [N, 2] (degradations/blur/evidence.cpp).
 at::Tensor directional_ratio(const at::Tensor& y, const at::Tensor& blurred);
-// Oriented streak coverage: [N] (rain.cpp).
+// Oriented streak coverage: [N] (degradations/rain/evidence.cpp).
 at::Tensor rain_from_luma(const at::Tensor& y);
 // Black level, luma median and 97th percentile, saturation of x with luma y: [N, 4] (tone.cpp).
 at::Tensor tone_from(const at::Tensor& x, const at::Tensor& y);

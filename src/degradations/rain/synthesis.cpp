@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "degrade/detail/synthesis.hpp"
+#include "degradations/synthesis.hpp"
 
-namespace rirf::detail {
+namespace rirf::degradations {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
@@ -37,10 +37,10 @@ at::Tensor streak_kernel(double length, double width, double angle_deg) {
 
 }  // namespace
 
-at::Tensor add_rain(const at::Tensor& images, const RainFactors& f, std::uint64_t seed) {
+at::Tensor synthesize(const at::Tensor& images, const RainFactors& f, std::uint64_t seed) {
   // images: [N, 3, H, W]
   if (f.coverage <= 0) return images.clone();
-  auto gen = make_generator(seed);
+  auto gen = detail::make_generator(seed);
   Rng rng(seed);
   const auto n = images.size(0), h = images.size(2), w = images.size(3);
   static const double kShares[3][3] = {{1.0, 0, 0}, {0.55, 0.45, 0}, {0.4, 0.33, 0.27}};
@@ -55,13 +55,13 @@ at::Tensor add_rain(const at::Tensor& images, const RainFactors& f, std::uint64_
     const double seed_rate = std::min(0.5, coverage / (length * width));
     // One uniform draw per pixel gives both: a drop where u < rate, and, given that, u / rate is
     // itself uniform, so it sets the drop's strength in [0.5, 1) for free.
-    const at::Tensor u = random_uniform({n, 1, h, w}, gen, images);
+    const at::Tensor u = detail::random_uniform({n, 1, h, w}, gen, images);
     const at::Tensor seeds = (u < seed_rate).to(images.scalar_type()) * (0.5 + 0.5 * u / seed_rate);
-    const at::Tensor streaks = convolve(seeds, streak_kernel(length, width, angle)).clamp(0.0, 1.0) * brightness;
+    const at::Tensor streaks = detail::convolve(seeds, streak_kernel(length, width, angle)).clamp(0.0, 1.0) * brightness;
     clear = clear * (1.0 - streaks);
   }
   // screen(image, rain, veil) = 1 - (1 - image)(1 - rain)(1 - veil)
   return (1.0 - (1.0 - images) * clear * (1.0 - f.veil)).clamp(0.0, 1.0);
 }
 
-}  // namespace rirf::detail
+}  // namespace rirf::degradations

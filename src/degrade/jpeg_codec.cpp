@@ -1,8 +1,8 @@
-// JPEG: a real encode/decode round trip through libjpeg, with the settings of a camera or a web
-// upload, which are also libvips' defaults (rirf's image writer): the standard tables scaled to
-// the quality, 4:2:0 chroma subsampling below quality 90, the accurate integer DCT, fancy
-// upsampling on decode. libjpeg directly rather than through the image I/O, so that the
-// degradation engine needs no image library: a GPU training node carries libjpeg alone.
+// JPEG bytes through libjpeg, with the settings of a camera or a web upload, which are also
+// libvips' defaults (rirf's image writer): the standard tables scaled to the quality, 4:2:0
+// chroma subsampling below quality 90, the accurate integer DCT, fancy upsampling on decode.
+// libjpeg directly rather than through the image I/O, so that the degradation engine needs no
+// image library: a GPU training node carries libjpeg alone.
 #include <csetjmp>
 #include <cstdio>
 #include <cstdlib>
@@ -12,7 +12,6 @@
 #include <jpeglib.h>
 
 #include "degrade/jpeg_codec.hpp"
-#include "degrade/detail/synthesis.hpp"
 #include "rirf/error.hpp"
 
 namespace rirf::detail {
@@ -117,18 +116,6 @@ at::Tensor decode_jpeg(const std::uint8_t* bytes, std::size_t size) {
   int height = 0, width = 0;
   decode_into(bytes, size, rgb, height, width);
   return at::from_blob(rgb.data(), {height, width, 3}, at::kByte).permute({2, 0, 1}).contiguous();
-}
-
-at::Tensor jpeg_round_trip(const at::Tensor& images, const JpegFactors& f) {
-  std::vector<at::Tensor> out;
-  for (std::int64_t i = 0; i < images.size(0); ++i) {
-    // Rounded to the nearest 8-bit level, as an image file would be.
-    const at::Tensor rgb8 = at::nan_to_num(images[i].detach().to(at::kCPU, at::kFloat), 0.0)
-                                .clamp(0.0, 1.0).mul(255.0).round().to(at::kByte);
-    const std::vector<std::uint8_t> bytes = encode_jpeg(rgb8, f.quality);
-    out.push_back(decode_jpeg(bytes.data(), bytes.size()).to(at::kFloat).div(255.0));
-  }
-  return at::stack(out, 0).to(images.options());
 }
 
 }  // namespace rirf::detail

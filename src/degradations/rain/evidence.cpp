@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/filters.hpp"
+#include "degradations/evidence.hpp"
 #include "reason/evidence/shared.hpp"
 #include "rirf/error.hpp"
 
@@ -33,3 +34,11 @@ at::Tensor rain_from_luma(const at::Tensor& y) {
 at::Tensor rain_coverage(const at::Tensor& images) { return rain_from_luma(luma_of(images)); }
 
 }  // namespace rirf::evidence
+
+namespace rirf::degradations {
+
+ClassicalReading classical_reading(std::in_place_type_t<RainFactors>, const ClassicalView& view) {
+  return {evidence::rain_coverage(view.crop)[0].item<double>(), 0.008, 0.004};
+}
+
+}  // namespace rirf::degradations

@@ -3,20 +3,20 @@
 // the channels (luminance noise). See NoiseFactors for the variance model.
 #include <cmath>
 
-#include "degrade/detail/synthesis.hpp"
+#include "degradations/synthesis.hpp"
 
-namespace rirf::detail {
+namespace rirf::degradations {
 
-at::Tensor add_noise(const at::Tensor& images, const NoiseFactors& f, std::uint64_t seed) {
+at::Tensor synthesize(const at::Tensor& images, const NoiseFactors& f, std::uint64_t seed) {
   // images: [N, 3, H, W]
   if (f.sigma <= 0) return images.clone();
-  auto gen = make_generator(seed);
+  auto gen = detail::make_generator(seed);
   const auto n = images.size(0), h = images.size(2), w = images.size(3);
-  at::Tensor field = random_normal({n, f.channel_shared ? 1 : 3, h, w}, gen, images);
+  at::Tensor field = detail::random_normal({n, f.channel_shared ? 1 : 3, h, w}, gen, images);
   if (f.correlation_px > 0) {
     // Blurring white noise lowers its std by the taps' L2 norm (per axis); undo that.
-    const double norm = gaussian_taps(f.correlation_px).pow(2).sum().item<double>();
-    field = gaussian_blur(field, f.correlation_px) / norm;
+    const double norm = detail::gaussian_taps(f.correlation_px).pow(2).sum().item<double>();
+    field = detail::gaussian_blur(field, f.correlation_px) / norm;
   }
   const double var_mid = std::pow(f.sigma / 255.0, 2);
   const double shot = f.signal_dependence * var_mid / 0.5;
@@ -25,4 +25,4 @@ at::Tensor add_noise(const at::Tensor& images, const NoiseFactors& f, std::uint6
   return (images + stddev * field).clamp(0.0, 1.0);
 }
 
-}  // namespace rirf::detail
+}  // namespace rirf::degradations

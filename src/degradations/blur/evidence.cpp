@@ -3,10 +3,12 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <cmath>
 #include <tuple>
 
 #include "core/filters.hpp"
+#include "degradations/evidence.hpp"
 #include "reason/evidence/shared.hpp"
 #include "rirf/error.hpp"
 
@@ -60,3 +62,18 @@ at::Tensor directional_sharpness_ratio(const at::Tensor& images, double extra_si
 }
 
 }  // namespace rirf::evidence
+
+namespace rirf::degradations {
+
+// The gradient energy ratio inverted for the edge's blur sigma_b, less the softness of a sharp,
+// downscaled photo's own edges, as an extent (twice the RMS radius).
+ClassicalReading classical_reading(std::in_place_type_t<BlurFactors>, const ClassicalView& view) {
+  const double r = evidence::gradient_energy_ratio(view.crop)[0].item<double>();
+  const double sigma_b = r / std::sqrt(1.0 - r * r);
+  constexpr double kIntrinsic = 0.75;
+  const double extent =
+      2.0 * std::sqrt(2.0) * std::sqrt(std::max(0.0, sigma_b * sigma_b - kIntrinsic * kIntrinsic));
+  return {extent, 1.2, 0.4};
+}
+
+}  // namespace rirf::degradations

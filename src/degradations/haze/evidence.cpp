@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "core/filters.hpp"
+#include "degradations/evidence.hpp"
 #include "reason/evidence/shared.hpp"
 #include "rirf/error.hpp"
 
@@ -25,3 +26,11 @@ at::Tensor haze_density(const at::Tensor& images) {
 }
 
 }  // namespace rirf::evidence
+
+namespace rirf::degradations {
+
+ClassicalReading classical_reading(std::in_place_type_t<HazeFactors>, const ClassicalView& view) {
+  return {evidence::haze_density(view.global)[0].item<double>(), 0.2, 0.05};
+}
+
+}  // namespace rirf::degradations

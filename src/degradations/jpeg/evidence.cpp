@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/filters.hpp"
+#include "degradations/evidence.hpp"
 #include "reason/evidence/shared.hpp"
 #include "rirf/error.hpp"
 
@@ -133,3 +134,11 @@ JpegTrace jpeg_trace(const at::Tensor& images) {
 }
 
 }  // namespace rirf::evidence
+
+namespace rirf::degradations {
+
+ClassicalReading classical_reading(std::in_place_type_t<JpegFactors>, const ClassicalView& view) {
+  return {evidence::jpeg_trace(view.crop).quality[0].item<double>(), 90.0, 5.0, true};
+}
+
+}  // namespace rirf::degradations

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/filters.hpp"
+#include "degradations/evidence.hpp"
 #include "reason/evidence/shared.hpp"
 #include "rirf/error.hpp"
 
@@ -127,3 +128,11 @@ double midtone_noise_sigma(const at::Tensor& images) {
 }
 
 }  // namespace rirf::evidence
+
+namespace rirf::degradations {
+
+ClassicalReading classical_reading(std::in_place_type_t<NoiseFactors>, const ClassicalView& view) {
+  return {evidence::noise_sigma(view.crop)[0].item<double>(), 4.0, 1.5};
+}
+
+}  // namespace rirf::degradations

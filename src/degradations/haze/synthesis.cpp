@@ -7,22 +7,22 @@
 // at mid depth, so the same density means the same haze on every image size.
 #include <cmath>
 
-#include "degrade/detail/synthesis.hpp"
+#include "degradations/synthesis.hpp"
 
-namespace rirf::detail {
+namespace rirf::degradations {
 
 at::Tensor haze_depth_proxy(const at::Tensor& images) {
   // images: [N, 3, H, W]
   const auto h = images.size(2), w = images.size(3);
   const auto factor = std::max<std::int64_t>(1, std::min(h, w) / 32);
-  at::Tensor smooth = at::avg_pool2d(luma(images), {factor, factor}, {factor, factor}, {0, 0}, true);
-  smooth = gaussian_blur(smooth, 1.5);
+  at::Tensor smooth = at::avg_pool2d(detail::luma(images), {factor, factor}, {factor, factor}, {0, 0}, true);
+  smooth = detail::gaussian_blur(smooth, 1.5);
   smooth = at::upsample_bilinear2d(smooth, {h, w}, false);
   const at::Tensor vertical = at::linspace(1.0, 0.0, h, images.options()).view({1, 1, h, 1});
   return (0.6 * vertical + 0.4 * smooth).clamp(0.0, 1.0);
 }
 
-at::Tensor add_haze(const at::Tensor& images, const HazeFactors& f) {
+at::Tensor synthesize(const at::Tensor& images, const HazeFactors& f, std::uint64_t /*seed*/) {
   if (f.density <= 0) return images.clone();
   const double beta = -2.0 * std::log(1.0 - f.density);
   const at::Tensor t = at::exp(-beta * haze_depth_proxy(images));
@@ -31,4 +31,4 @@ at::Tensor add_haze(const at::Tensor& images, const HazeFactors& f) {
   return (images * t + airlight * (1.0 - t)).clamp(0.0, 1.0);
 }
 
-}  // namespace rirf::detail
+}  // namespace rirf::degradations
