@@ -160,6 +160,8 @@ grep -q '"after"' "$WORK/out/r.jsonl" || fail "restore --diagnosis-out has no af
   || fail "restore --deconvolve 0"
 "$RIRF" restore "$IMG" -o "$WORK/out/e.png" --reasoner "$W" --weights "$R" --ensemble 4 >/dev/null \
   || fail "restore --ensemble 4"
+"$RIRF" restore "$IMG" -o "$WORK/out/x1.png" --reasoner "$W" --weights "$R" --expert noise="$R" --expert jpeg="$R" >/dev/null \
+  || fail "restore --expert (routed)"
 
 # --- bad input: one error line, non-zero exit, no output ------------------------------------------
 O="$WORK/out/x.png"
@@ -240,6 +242,10 @@ expect_error "restore --ensemble 3" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OU
 expect_error "restore missing weights" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$WORK/nope.safetensors"
 expect_error "restore strength 2" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --strength 2
 expect_error "restore only unknown type" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --only fog
+expect_error "restore --expert without =" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --expert "$R"
+expect_error "restore --expert unknown type" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --expert fog="$R"
+expect_error "restore --expert twice" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --expert noise="$R" --expert noise="$R"
+expect_error "restore --expert blind twin" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --expert noise="$WORK/rblind/restorer.safetensors"
 expect_error "restore tile too small" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --tile 4
 grep -q "^rirf: error: --tile: must be in \[64, 8192\], got 4$" "$WORK/stderr" || fail "the tile error does not name --tile: $(cat "$WORK/stderr")"
 expect_error "restore overlap not below tile" "$R_OUT" -- "$RIRF" restore "$IMG" -o "$R_OUT" --reasoner "$W" --weights "$R" --tile 64 --overlap 64

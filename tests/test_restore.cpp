@@ -28,8 +28,8 @@ namespace {
 
 // A small network whose blocks all contribute: NAFNet's residual scales start at zero, which
 // would make every block the identity and the tiling test trivially local.
-RestorerNet busy_net(bool conditioned, int width = 8) {
-  torch::manual_seed(7);
+RestorerNet busy_net(bool conditioned, int width = 8, std::uint64_t seed = 7) {
+  torch::manual_seed(seed);
   RestorerNetOptions o;
   o.width = width;
   o.conditioned = conditioned;
@@ -357,6 +357,58 @@ TEST(Restorer, NothingFoundOrNothingToUndoReturnsTheInputExactly) {
   EXPECT_FALSE(torch::equal(restorer->restore(x, noisy, {}), x));
   // The blind twin cannot know: it always runs.
   EXPECT_FALSE(torch::equal(blind->restore(x, Diagnosis{}, {}), x));
+}
+
+// A diagnosis that finds `present` (severity 40, confidence 0.9) and is sure of every other absence,
+// as each step of the routed restorer is told.
+Diagnosis finding_only(const std::vector<DegradationType>& present) {
+  Diagnosis d;
+  for (Finding& f : d.findings) f.confidence = 1.0;
+  for (auto type : present) {
+    Finding& f = d.finding(type);
+    f.present = true, f.confidence = 0.9, f.severity = 40;
+  }
+  return d;
+}
+
+TEST(RoutedRestorer, UndoesTheTypesOneAtATimeInReversePhysicalOrderEachByItsExpert) {
+  const std::string fallback = test::temp_path("restore", "fallback.safetensors");
+  const std::string noise_expert = test::temp_path("restore", "noise_expert.safetensors");
+  RestorerNet a = busy_net(true, 8, 7), b = busy_net(true, 8, 11);
+  save_restorer_net(a, fallback, {});
+  save_restorer_net(b, noise_expert, {});
+  const auto routed = load_routed_restorer({fallback, {{DegradationType::noise, noise_expert}}});
+  const auto by_fallback = load_restorer(fallback), by_expert = load_restorer(noise_expert);
+  const at::Tensor x = torch::rand({1, 3, 40, 36});
+  // Haze happens first and noise after it, so noise (its expert) is undone first, then haze.
+  const at::Tensor expected = by_fallback->restore(by_expert->restore(x, finding_only({DegradationType::noise}), {}),
+                                                   finding_only({DegradationType::haze}), {});
+  int last_done = 0, last_total = 0;
+  const at::Tensor out = routed->restore(x, finding_only({DegradationType::haze, DegradationType::noise}), {},
+                                         [&](int done, int total) { last_done = done, last_total = total; });
+  EXPECT_TRUE(torch::allclose(out, expected, 1e-5, 1e-6));
+  EXPECT_EQ(last_done, 2);  // one tile per step, two steps
+  EXPECT_EQ(last_total, 2);
+  // One type found: its expert alone; nothing found: the input as it was.
+  EXPECT_TRUE(torch::allclose(routed->restore(x, finding_only({DegradationType::noise}), {}),
+                              by_expert->restore(x, finding_only({DegradationType::noise}), {}), 1e-5, 1e-6));
+  EXPECT_TRUE(torch::equal(routed->restore(x, finding_only({}), {}), x));
+  EXPECT_NE(routed->describe().find("noise ("), std::string::npos);
+  std::filesystem::remove(fallback);
+  std::filesystem::remove(noise_expert);
+}
+
+TEST(RoutedRestorer, RefusesABlindTwinNamingIt) {
+  const std::string conditioned = test::temp_path("restore", "conditioned.safetensors");
+  const std::string blind = test::temp_path("restore", "blind.safetensors");
+  RestorerNet a = busy_net(true), b = busy_net(false);
+  save_restorer_net(a, conditioned, {});
+  save_restorer_net(b, blind, {});
+  test::expect_error_containing([&] { load_routed_restorer({blind, {}}); }, "fallback");
+  test::expect_error_containing([&] { load_routed_restorer({conditioned, {{DegradationType::rain, blind}}}); },
+                                "rain expert");
+  std::filesystem::remove(conditioned);
+  std::filesystem::remove(blind);
 }
 
 // The restorer clamps each tile rather than copying the whole image first.

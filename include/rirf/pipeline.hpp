@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -31,6 +32,9 @@ struct PipelineOptions {
   ReasonerBackend backend = ReasonerBackend::diagnet;
   std::string reasoner_weights;  // DiagNet weights; only with the diagnet backend
   std::string restorer_weights;  // RestorerNet (or blind twin) weights
+  // Experts by type (rirf/restorer.hpp, load_routed_restorer); non-empty: a routed restorer with
+  // the restorer above as the fallback for the other types.
+  std::map<DegradationType, std::string> expert_weights;
   bool load_restorer = true;     // false: a pipeline that only diagnoses
   void validate() const;         // throws OptionError naming the field
 };

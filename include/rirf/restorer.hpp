@@ -6,6 +6,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,5 +54,16 @@ void check_restore_options(const Restorer& restorer, const RestoreOptions& optio
 // Loads weights saved by `rirf train restorer` (the network's shape is in the file's metadata);
 // throws Error naming the file and what is wrong with it.
 std::unique_ptr<Restorer> load_restorer(const std::string& weights_path);
+
+// Experts: conditioned RestorerNets each trained on one degradation type (`rirf train restorer
+// --single 1 --type-weight ...`). The routed restorer undoes the types a diagnosis finds one at a
+// time, in the reverse of the physical order they happen in (JPEG first, haze last), each by its
+// type's expert conditioned on that type alone, or by the all-in-one `fallback` network for a
+// type without an expert; a diagnosed blur is deconvolved right after the blur step.
+struct ExpertWeights {
+  std::string fallback;                            // the all-in-one RestorerNet (conditioned)
+  std::map<DegradationType, std::string> experts;  // by type; a type missing here uses the fallback
+};
+std::unique_ptr<Restorer> load_routed_restorer(const ExpertWeights& weights);
 
 }  // namespace rirf

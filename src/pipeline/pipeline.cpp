@@ -83,6 +83,7 @@ void PipelineOptions::validate() const {
                "applies to the diagnet backend only");
   check_option(load_restorer || restorer_weights.empty(), "restorer_weights",
                "given to a pipeline that does not restore");
+  check_option(load_restorer || expert_weights.empty(), "expert_weights", "given to a pipeline that does not restore");
 }
 
 
@@ -91,8 +92,10 @@ Pipeline::Pipeline(const PipelineOptions& options) {
   reasoner_ = options.backend == ReasonerBackend::classical
                   ? make_classical_reasoner()
                   : load_diagnet_reasoner(model_path(options.reasoner_weights, "reasoner.safetensors", "reasoner_weights"));
-  if (options.load_restorer)
-    restorer_ = load_restorer(model_path(options.restorer_weights, "restorer.safetensors", "restorer_weights"));
+  if (!options.load_restorer) return;
+  const std::string restorer = model_path(options.restorer_weights, "restorer.safetensors", "restorer_weights");
+  restorer_ = options.expert_weights.empty() ? load_restorer(restorer)
+                                             : load_routed_restorer({restorer, options.expert_weights});
 }
 
 Pipeline::~Pipeline() = default;

@@ -1,5 +1,8 @@
 #include "restore/condition.hpp"
 
+#include <ATen/ATen.h>
+
+#include <algorithm>
 #include <string>
 
 namespace rirf {
@@ -63,6 +66,19 @@ Condition condition_from_diagnosis(const Diagnosis& diagnosis) {
       if (haze.factors["airlight"][k].is_number()) c[kAirlight + k] = haze.factors["airlight"][k].get<float>();
   }
   return c;
+}
+
+at::Tensor condition_tensor(const Diagnosis& diagnosis) {
+  Condition values = condition_from_diagnosis(diagnosis);
+  return at::from_blob(values.data(), {1, kConditionSize}, at::kFloat).clone();
+}
+
+KeepMask keep_mask(const std::vector<DegradationType>& only) {
+  KeepMask keep{};
+  if (!only.empty())
+    for (auto type : all_degradation_types())
+      keep[static_cast<int>(type)] = std::find(only.begin(), only.end(), type) == only.end();
+  return keep;
 }
 
 }  // namespace rirf

@@ -2,7 +2,10 @@
 // Diagnosis (the contract), so any reasoner backend, or a user's edited JSON, can drive it.
 #pragma once
 
+#include <ATen/core/Tensor.h>
+
 #include <array>
+#include <vector>
 
 #include "rirf/diagnosis.hpp"
 
@@ -20,6 +23,10 @@ using Condition = std::array<float, kConditionSize>;
 using KeepMask = std::array<bool, kNumDegradationTypes>;
 
 Condition condition_from_diagnosis(const Diagnosis& diagnosis);
+// The same as a [1, kConditionSize] float tensor, the network's input.
+at::Tensor condition_tensor(const Diagnosis& diagnosis);
+// The types to keep when only `only` are to be undone (all undone when `only` is empty).
+KeepMask keep_mask(const std::vector<DegradationType>& only);
 
 // The diagnosis with the kept types told absent (no finding, sure of it): the network leaves
 // them as it leaves what a reasoner does not find. The same network told "keep" by a flag (10%

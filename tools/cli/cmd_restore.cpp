@@ -1,5 +1,5 @@
 // rirf restore INPUT... -o OUT [--diagnosis-out FILE] [--backend diagnet|classical] [--reasoner FILE]
-//              [--weights FILE] [--tile N] [--overlap N] [--strength S] [--only TYPE,...] [--sheet FILE]
+//              [--weights FILE] [--expert TYPE=FILE]... [--tile N] [--overlap N] [--strength S] [--only TYPE,...] [--sheet FILE]
 // Binds the flags to the pipeline's options, decides where each result goes, and runs the
 // pipeline (include/rirf/pipeline.hpp) on each input.
 #include <ATen/ATen.h>
@@ -27,6 +27,7 @@ namespace fs = std::filesystem;
 struct RestoreArgs {
   std::vector<std::string> inputs, only;
   std::string output, diagnosis_out, sheet, backend = "diagnet", reasoner_weights, weights;
+  std::vector<std::string> experts;  // TYPE=FILE
   RestoreOptions options;
   std::int64_t max_pixels = 0;  // set by add_max_pixels_option
 };
@@ -55,6 +56,13 @@ void run(const RestoreArgs& a) {
   models.backend = backend_from_name(a.backend);
   models.reasoner_weights = a.reasoner_weights;
   models.restorer_weights = a.weights;
+  for (const auto& item : a.experts) {
+    const auto eq = item.find('=');
+    check(eq != std::string::npos && eq + 1 < item.size(), "--expert: must be TYPE=FILE, got '" + item + "'");
+    const DegradationType type = type_from_name(item.substr(0, eq));
+    check(models.expert_weights.emplace(type, item.substr(eq + 1)).second,
+          std::string("--expert: ") + type_name(type) + " given twice");
+  }
   models.validate();
   RunOptions run_options;
   run_options.restore = a.options;
@@ -139,6 +147,9 @@ void register_restore(CLI::App& app) {
   cmd->add_option("--backend", a->backend, "reasoner: diagnet (trained, default) or classical");
   cmd->add_option("--reasoner", a->reasoner_weights, "DiagNet weights (default: the shipped models/reasoner.safetensors)");
   cmd->add_option("--weights", a->weights, "restorer weights (default: the shipped models/restorer.safetensors)");
+  cmd->add_option("--expert", a->experts,
+                  "TYPE=FILE: undo TYPE with this expert network, the types one at a time in reverse physical order "
+                  "(the restorer above undoes the types without one); repeatable");
   cmd->add_option("--tile", a->options.tile, "tile side in px; memory grows with its square (default 512)");
   cmd->add_option("--overlap", a->options.overlap, "px shared by neighbouring tiles (default 64)");
   cmd->add_option("--strength", a->options.strength, "0 keeps the input, 1 is the full restoration (default 1)");
@@ -152,7 +163,7 @@ void register_restore(CLI::App& app) {
   cmd->add_option("--sheet", a->sheet, "also write a before | after contact sheet of every image here");
   add_max_pixels_option(*cmd, a->max_pixels);
   cmd->callback([a] {
-    with_flag_names({{"reasoner_weights", "--reasoner"}, {"restorer_weights", "--weights"}}, [&] { run(*a); });
+    with_flag_names({{"reasoner_weights", "--reasoner"}, {"restorer_weights", "--weights"}, {"expert_weights", "--expert"}}, [&] { run(*a); });
   });
 }
 
