@@ -201,15 +201,6 @@ void ReasonerTrainOptions::validate() const {
   validate_type_weights(type_weights);
 }
 
-nlohmann::json ReasonerTrainOptions::to_json() const {
-  nlohmann::json config = run_json();
-  config.update({{"init", init}, {"clean_probability", clean_probability},
-                 {"type_weights", train::type_weights_json(type_weights)}, {"zoom_out", zoom_out},
-                 {"haze_context", haze_context}, {"camera_probability", camera_probability},
-                 {"whole_image_probability", whole_image_probability}, {"whole_image_max", whole_image_max}});
-  return config;
-}
-
 void train_reasoner(const ReasonerTrainOptions& options, const std::function<void(const std::string&)>& log) {
   options.validate();
   const fs::path out(options.out_dir);

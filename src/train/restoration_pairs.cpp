@@ -54,6 +54,16 @@ KeepMask present_types(const DegradationPlan& plan) {
 
 }  // namespace
 
+PairSampling pair_sampling(const PairSamplingOptions& options) {
+  PairSampling sampling;
+  sampling.clean_probability = options.clean_probability;
+  sampling.single_probability = options.single_probability;
+  sampling.type_weights = options.type_weights;
+  sampling.haze_context = options.haze_context;
+  sampling.condition_view = options.condition_view;
+  return sampling;
+}
+
 Pairs draw_pairs(const PhotoPool& pool, Rng& rng, int count, std::int64_t crop, const PairSampling& sampling) {
   SampleOptions mixed, single;
   mixed.clean_probability = sampling.clean_probability;

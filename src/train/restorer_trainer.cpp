@@ -52,28 +52,11 @@ void RestorerTrainOptions::validate() const {
   network_options(*this).validate();
   check_option(val_crop >= 32 && val_crop % 8 == 0, "val_crop", "must be a multiple of 8, at least 32");
   check_option(ema_decay >= 0 && ema_decay < 1, "ema_decay", "must be in [0, 1)");
-  check_option(clean_probability >= 0 && clean_probability <= 1, "clean_probability", "must be in [0, 1]");
+  validate_sampling();
   check_option(keep_probability >= 0 && keep_probability <= 1, "keep_probability", "must be in [0, 1]");
-  check_option(single_probability >= 0 && single_probability <= 1, "single_probability", "must be in [0, 1]");
   check_option(train::is_restoration_loss(loss), "loss", "must be l1, psnr or psnr-fft, got '" + loss + "'");
-  check_option(haze_context >= 0 && haze_context <= 8192, "haze_context", "must be in [0, 8192] px");
-  check_option(condition_view >= 0 && condition_view <= 2048, "condition_view", "must be in [0, 2048] px");
   check_option(false_call_probability >= 0 && false_call_probability <= 1, "false_call_probability", "must be in [0, 1]");
   check_option(!blind || false_call_probability == 0, "false_call_probability", "needs a condition; the blind twin has none");
-  validate_type_weights(type_weights);
-}
-
-nlohmann::json RestorerTrainOptions::to_json() const {
-  nlohmann::json config = run_json();
-  config.update({{"reasoner", reasoner}, {"blind", blind}, {"width", width},
-                 {"encoder_blocks", encoder_blocks}, {"middle_blocks", middle_blocks},
-                 {"decoder_blocks", decoder_blocks}, {"ema_decay", ema_decay}, {"val_crop", val_crop},
-                 {"clean_probability", clean_probability}, {"keep_probability", keep_probability},
-                 {"single_probability", single_probability},
-                 {"type_weights", train::type_weights_json(type_weights)}, {"loss", loss},
-                 {"haze_context", haze_context}, {"condition_view", condition_view},
-                 {"false_call_probability", false_call_probability}, {"init", init}});
-  return config;
 }
 
 void train_restorer(const RestorerTrainOptions& options, const std::function<void(const std::string&)>& log) {
@@ -138,13 +121,8 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
         train::score_restorer(*ema, *val, val_conditions).describe());
   };
 
-  train::PairSampling sampling;
-  sampling.clean_probability = options.clean_probability;
+  train::PairSampling sampling = train::pair_sampling(options);
   sampling.keep_probability = options.keep_probability;
-  sampling.single_probability = options.single_probability;
-  sampling.type_weights = options.type_weights;
-  sampling.haze_context = options.haze_context;
-  sampling.condition_view = options.condition_view;
   sampling.false_call_probability = options.false_call_probability;
   train::Prefetcher<ConditionedPairs> batches(
       [&](Rng& r) {

@@ -74,24 +74,8 @@ void RlTrainOptions::validate() const {
   check_option(min_spread >= 0, "min_spread", "must be >= 0");
   check_option(ema_decay >= 0 && ema_decay < 1, "ema_decay", "must be in [0, 1)");
   check_option(val_crop >= 32 && val_crop % 8 == 0, "val_crop", "must be a multiple of 8, at least 32");
-  check_option(clean_probability >= 0 && clean_probability <= 1, "clean_probability", "must be in [0, 1]");
-  check_option(single_probability >= 0 && single_probability <= 1, "single_probability", "must be in [0, 1]");
+  validate_sampling();
   check_option(train::is_restoration_loss(loss), "loss", "must be l1, psnr or psnr-fft, got '" + loss + "'");
-  check_option(haze_context >= 0 && haze_context <= 8192, "haze_context", "must be in [0, 8192] px");
-  check_option(condition_view >= 0 && condition_view <= 2048, "condition_view", "must be in [0, 2048] px");
-  validate_type_weights(type_weights);
-}
-
-nlohmann::json RlTrainOptions::to_json() const {
-  nlohmann::json config = run_json();
-  config.update({{"restorer", restorer}, {"reasoner", reasoner}, {"group", group}, {"explore", explore},
-                 {"mirrored", mirrored}, {"explore_on", explore_on}, {"atoms", atoms}, {"sigma", sigma},
-                 {"epochs", epochs}, {"clip", clip}, {"kl", kl}, {"supervised", supervised}, {"loss", loss},
-                 {"haze_context", haze_context}, {"condition_view", condition_view}, {"fidelity", fidelity},
-                 {"min_spread", min_spread}, {"ema_decay", ema_decay}, {"val_crop", val_crop},
-                 {"clean_probability", clean_probability}, {"single_probability", single_probability},
-                 {"type_weights", train::type_weights_json(type_weights)}});
-  return config;
 }
 
 void train_rl(const RlTrainOptions& options, const std::function<void(const std::string&)>& log) {
@@ -159,12 +143,7 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
   };
   if (val && step == 0) validate_now(reference, "supervised reference");
 
-  train::PairSampling sampling;
-  sampling.clean_probability = options.clean_probability;
-  sampling.single_probability = options.single_probability;
-  sampling.type_weights = options.type_weights;
-  sampling.haze_context = options.haze_context;
-  sampling.condition_view = options.condition_view;
+  const train::PairSampling sampling = train::pair_sampling(options);
   train::Prefetcher<train::ConditionedPairs> batches(
       [&](Rng& r) {
         return train::draw_conditioned_pairs(pool, r, options.batch, options.crop, sampling, reasoner.get());

@@ -124,12 +124,6 @@ void update_ema(torch::nn::Module& ema, torch::nn::Module& net, double decay) {
     target[i].mul_(decay).add_(source[i].to(target[i].device()), 1.0 - decay);
 }
 
-nlohmann::json type_weights_json(const std::array<double, kNumDegradationTypes>& weights) {
-  nlohmann::json j = nlohmann::json::object();
-  for (auto type : all_degradation_types()) j[type_name(type)] = weights[static_cast<int>(type)];
-  return j;
-}
-
 at::Tensor quantise(const at::Tensor& x) { return (x.clamp(0, 1) * 255.0).round() / 255.0; }
 
 std::string ProgressLine::rate(int step, int steps) const {

@@ -66,9 +66,6 @@ class RunClock {
   std::chrono::steady_clock::time_point start_;
 };
 
-// {"noise": w, ...}: a run's type weights (SampleOptions::type_weights) for its config.json.
-nlohmann::json type_weights_json(const std::array<double, kNumDegradationTypes>& weights);
-
 // 8-bit quantisation, as a degraded image would be stored.
 at::Tensor quantise(const at::Tensor& x);
 
