@@ -10,7 +10,8 @@
 #include "rirf/metrics.hpp"
 #include "rirf/degrade.hpp"
 #include "rirf/suites.hpp"
-#include "train/train_util.hpp"
+#include "train/progress.hpp"
+#include "train/quantise.hpp"
 
 namespace rirf::train {
 namespace {

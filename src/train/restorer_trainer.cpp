@@ -20,11 +20,14 @@
 #include "rirf/file_io.hpp"
 #include "rirf/metrics.hpp"
 #include "rirf/train.hpp"
+#include "train/ema.hpp"
 #include "train/photo_pool.hpp"
 #include "train/prefetcher.hpp"
+#include "train/progress.hpp"
 #include "train/restoration_pairs.hpp"
 #include "train/restorer_run.hpp"
-#include "train/train_util.hpp"
+#include "train/run_setup.hpp"
+#include "train/training_loop.hpp"
 
 namespace rirf {
 namespace {
@@ -110,16 +113,8 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
   log_main(fmt("RestorerNet%s: %.2fM parameters, %.1f kMAC per pixel", options.blind ? " (blind twin)" : "",
           parameters / 1e6, net->macs_per_pixel() / 1e3));
 
-  const auto save_checkpoint = [&] {
-    train::save_restorer_checkpoint(ranks, options.out_dir, step, rng, net, ema, optimizer);
-  };
-
   train::ValidationConditions val_conditions;
   if (val && !options.blind) val_conditions = train::inference_conditions(*load_diagnet_reasoner(options.reasoner), *val);
-  const auto validate_now = [&] {
-    log(fmt("validation at step %d (EMA weights), PSNR dB:", step) +
-        train::score_restorer(*ema, *val, val_conditions).describe());
-  };
 
   train::PairSampling sampling = train::pair_sampling(options);
   sampling.keep_probability = options.keep_probability;
@@ -131,32 +126,29 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
       },
       options.compute.data_workers, derive_seed(rng.state(), static_cast<std::uint64_t>(step)));  // a resumed run draws anew
 
-  const train::RunClock clock(options.steps, options.compute.minutes);
-  net->train();
-  train::ProgressLine progress(step, &clock);
-  while (!clock.done(step)) {
+  train::Recipe recipe;
+  recipe.step = [&](int step, train::ProgressLine& progress) {
     const ConditionedPairs batch = batches.next(rng);
     const at::Tensor degraded = batch.pairs.degraded.to(device).contiguous(at::MemoryFormat::ChannelsLast);
     const at::Tensor target = batch.pairs.target.to(device);
     const at::Tensor condition = batch.condition.defined() ? batch.condition.to(device) : at::Tensor();
-    const double lr = train::cosine_learning_rate(options.lr, clock.position(step), options.steps, options.warmup);
-    train::set_learning_rate(optimizer, lr);
     optimizer.zero_grad();
     const at::Tensor restored = net->forward(degraded, condition);
     const at::Tensor loss = train::restoration_loss(restored, target, options.loss);
-    loss.backward();
-    ranks.average_gradients(net->parameters());
-    torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
-    optimizer.step();
+    train::apply_gradients(loss, *net, ranks, optimizer);
     train::update_ema(*ema, *net, options.ema_decay);
-    ++step;
     progress.add(loss.item<double>(), step);
-    const bool last = clock.done(step);
-    if (step % options.log_every == 0 || last)
-      log_main(progress.take(step, options.steps, lr, ranks.take_reduce_ms()));
-    if (val && (step % options.val_every == 0 || last)) validate_now();
-    if (step % options.checkpoint_every == 0 || last) save_checkpoint();
-  }
+  };
+  if (val)
+    recipe.validate = [&](int step) {
+      log(fmt("validation at step %d (EMA weights), PSNR dB:", step) +
+          train::score_restorer(*ema, *val, val_conditions).describe());
+    };
+  recipe.checkpoint = [&](int step) {
+    train::save_restorer_checkpoint(ranks, options.out_dir, step, rng, net, ema, optimizer);
+  };
+  net->train();
+  step = train::run_training_loop(options, step, optimizer, ranks, log_main, recipe);
   if (!main_rank) return;
   save_restorer_net(ema, (out / "restorer.safetensors").string(), {{"step", std::to_string(step)}});
   log("wrote " + (out / "restorer.safetensors").string());
