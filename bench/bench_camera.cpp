@@ -29,7 +29,7 @@
 #include "rirf/metrics.hpp"
 #include "rirf/reasoner.hpp"
 #include "rirf/restorer.hpp"
-#include "train/train_util.hpp"
+#include "train/quantise.hpp"
 
 namespace {
 using rirf::DegradationType;

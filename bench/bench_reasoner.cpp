@@ -23,7 +23,7 @@
 #include "rirf/image_io.hpp"
 #include "rirf/reasoner.hpp"
 #include "timing.hpp"
-#include "train/train_util.hpp"
+#include "train/quantise.hpp"
 
 namespace {
 using rirf::DegradationType;

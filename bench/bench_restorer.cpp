@@ -48,7 +48,7 @@
 #include "rirf/restorer.hpp"
 #include "rirf/suites.hpp"
 #include "timing.hpp"
-#include "train/train_util.hpp"
+#include "train/quantise.hpp"
 
 namespace {
 namespace fs = std::filesystem;

@@ -98,6 +98,17 @@ grep -q '"condition_view": 256' "$WORK/rrun/config.json" || fail "train restorer
   --width 4 --resume 2>&1 | grep -q "resumed at step 2" || fail "train restorer --resume"
 "$RIRF" train restorer --data "$SRC/tests/data/golden" --out "$WORK/rblind" --blind --steps 1 --batch 2 --crop 32 \
   --width 4 >/dev/null 2>&1 || fail "train restorer --blind"
+# A run's config.json starts another run with every option in it; a flag beside it wins.
+"$RIRF" train restorer --config "$WORK/rrun/config.json" --out "$WORK/rconfig" --steps 1 >"$WORK/rconfig.log" 2>&1 \
+  || fail "train restorer --config: $(tail -3 "$WORK/rconfig.log")"
+grep -q '"steps": 1,' "$WORK/rconfig/config.json" && grep -q '"width": 4$' "$WORK/rconfig/config.json" \
+  && grep -q '"crop": 32,' "$WORK/rconfig/config.json" || fail "train restorer --config: lost the file's options or a flag"
+sed 's/"width": 4/"colour": 4/' "$WORK/rrun/config.json" >"$WORK/badconfig.json"
+expect_error "train restorer --config with an unknown key" "$WORK/rbadconfig" -- \
+  "$RIRF" train restorer --config "$WORK/badconfig.json" --out "$WORK/rbadconfig"
+grep -q "colour: unknown key" "$WORK/stderr" || fail "train --config: the unknown key is not named"
+expect_error "train restorer without --data" "$WORK/rnodata" -- "$RIRF" train restorer --blind --out "$WORK/rnodata"
+grep -q -- "--data: not given" "$WORK/stderr" || fail "train restorer without --data: the flag is not named"
 # Photo packs (for a training node without image decoders) and batches made by worker threads.
 "$RIRF" train pack --data "$SRC/tests/data/golden" --out "$WORK/pack.safetensors" --max-side 48 2>&1 \
   | grep -q "packed 8 photos" || fail "train pack"

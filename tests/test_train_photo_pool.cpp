@@ -17,7 +17,7 @@
 #include "rirf/suites.hpp"
 #include "train/photo_pool.hpp"
 #include "train/restoration_pairs.hpp"
-#include "train/train_util.hpp"
+#include "train/quantise.hpp"
 
 namespace {
 

@@ -1,4 +1,5 @@
-// Training: options, and the reasoner's training run (`rirf train reasoner`).
+// Training: the trainers' options (each with validate, and to_json / from_json in the form of a
+// run's config.json) and their runs (`rirf train reasoner | restorer | rl | pack`).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -70,7 +71,7 @@ struct TrainRunOptions {
   int val_every = 500;
   int checkpoint_every = 250;
   std::uint64_t seed = 1;
-  bool resume = false;
+  bool resume = false;  // not in config.json: how a run starts, not what it is
   int threads = 0;  // 0: all cores
   ComputeOptions compute;
   DistributedOptions distributed;
@@ -78,8 +79,29 @@ struct TrainRunOptions {
  protected:
   // The checks of the fields above; throws OptionError naming the field.
   void validate_run() const;
-  // The fields above as a config.json object, to which a trainer adds its own.
-  nlohmann::json run_json() const;
+};
+
+// How the restorer's trainers (supervised and RL) draw their (degraded, target) pairs: the fields
+// both share, declared once (train::PairSampling takes them). config.json keeps them flat.
+struct PairSamplingOptions {
+  double clean_probability = 0.1;  // clean inputs must come back unchanged
+  // Chance that a degraded sample is forced to one type (on top of the 1-3 uniform draw).
+  double single_probability = 0.0;
+  // Relative chance of each type in the drawn plans (indexed by DegradationType; default equal),
+  // e.g. more noise for a denoising-heavy use.
+  std::array<double, kNumDegradationTypes> type_weights{1, 1, 1, 1, 1, 1};
+  // Haze is made on a region of up to this many px a side around each crop, as on a whole photo
+  // (degrade_in_region in src/train/photo_pool.hpp); at or below the crop size, on the crop.
+  std::int64_t haze_context = 512;
+  // Above the crop size: each crop is cut from a degraded region of at least this side, and the
+  // condition is the reasoner's diagnosis of that region, as `rirf restore` diagnoses the whole
+  // image (default; measured +0.25 dB on the benchmark, docs/notebook/restorer.md); 0: the reasoner's one
+  // pass over the crop (every run before 2026-11-30).
+  std::int64_t condition_view = 256;
+
+ protected:
+  // The checks of the fields above; throws OptionError naming the field.
+  void validate_sampling() const;
 };
 
 struct ReasonerTrainOptions : TrainRunOptions {
@@ -113,7 +135,11 @@ struct ReasonerTrainOptions : TrainRunOptions {
   std::int64_t whole_image_max = 768;
 
   void validate() const;
+  // config.json's object; from_json reads one back (a key it lacks keeps its default; an unknown
+  // key or a value of the wrong type throws OptionError naming it; "model" and "parameters", what
+  // a trainer records about its network, are skipped). Not validated.
   nlohmann::json to_json() const;
+  static ReasonerTrainOptions from_json(const nlohmann::json& config);
 };
 
 // Trains DiagNet on the engine's on-the-fly triples. Writes into out_dir: config.json (resolved
@@ -122,7 +148,7 @@ struct ReasonerTrainOptions : TrainRunOptions {
 // `log` receives one progress line at a time.
 void train_reasoner(const ReasonerTrainOptions& options, const std::function<void(const std::string&)>& log);
 
-struct RestorerTrainOptions : TrainRunOptions {
+struct RestorerTrainOptions : TrainRunOptions, PairSamplingOptions {
   RestorerTrainOptions() {
     steps = 20000;
     batch = 8;
@@ -143,30 +169,17 @@ struct RestorerTrainOptions : TrainRunOptions {
   std::vector<int> encoder_blocks, decoder_blocks;
   int middle_blocks = -1;
   double ema_decay = 0.999;
-  std::int64_t val_crop = 128;  // side of the validation centre crops
-  double clean_probability = 0.1;  // clean inputs must come back unchanged
-  double keep_probability = 0.1;   // samples that ask the network to keep some present types
-  // Chance that a degraded sample is forced to one type (on top of the 1-3 uniform draw).
-  double single_probability = 0.0;
-  // Relative chance of each type in the drawn plans (indexed by DegradationType; default equal),
-  // e.g. more noise for a denoising-heavy use.
-  std::array<double, kNumDegradationTypes> type_weights{1, 1, 1, 1, 1, 1};
-  std::string loss = "l1";  // "l1", or "psnr": mean over the batch of each sample's log MSE
-  // Haze is made on a region of up to this many px a side around each crop, as on a whole photo
-  // (degrade_in_region in src/train/photo_pool.hpp); at or below the crop size, on the crop.
-  std::int64_t haze_context = 512;
-  // Above the crop size: each crop is cut from a degraded region of at least this side, and the
-  // condition is the reasoner's diagnosis of that region, as `rirf restore` diagnoses the whole
-  // image (default; measured +0.25 dB on the benchmark, docs/notebook/restorer.md); 0: the reasoner's one
-  // pass over the crop (every run before 2026-11-30).
-  std::int64_t condition_view = 256;
+  std::int64_t val_crop = 128;    // side of the validation centre crops
+  double keep_probability = 0.1;  // samples that ask the network to keep some present types
+  std::string loss = "l1";        // "l1", or "psnr": mean over the batch of each sample's log MSE
   // Chance that a clean sample is conditioned on an unsure false call of noise, blur, rain or JPEG
   // and must still come back unchanged (train::PairSampling::false_call_probability). It meets
   // the clean target and costs denoising (docs/notebook/restorer.md, "False calls"), so it is off.
   double false_call_probability = 0.0;
 
   void validate() const;
-  nlohmann::json to_json() const;
+  nlohmann::json to_json() const;  // as ReasonerTrainOptions'
+  static RestorerTrainOptions from_json(const nlohmann::json& config);
 };
 
 // Trains RestorerNet (or its blind twin) on the engine's on-the-fly triples, conditioned on the
@@ -176,7 +189,7 @@ struct RestorerTrainOptions : TrainRunOptions {
 // restorer.safetensors (the final EMA weights).
 void train_restorer(const RestorerTrainOptions& options, const std::function<void(const std::string&)>& log);
 
-struct RlTrainOptions : TrainRunOptions {
+struct RlTrainOptions : TrainRunOptions, PairSamplingOptions {
   RlTrainOptions() {
     steps = 1000;
     batch = 4;
@@ -205,14 +218,10 @@ struct RlTrainOptions : TrainRunOptions {
   double min_spread = 0.0;  // floor on the group's reward spread in the advantages (train/grpo.hpp)
   double ema_decay = 0.99;
   std::int64_t val_crop = 128;
-  double clean_probability = 0.1;
-  double single_probability = 0.0;
-  std::array<double, kNumDegradationTypes> type_weights{1, 1, 1, 1, 1, 1};  // as RestorerTrainOptions'
-  std::int64_t haze_context = 512;  // as RestorerTrainOptions'
-  std::int64_t condition_view = 256;  // as RestorerTrainOptions'
 
   void validate() const;
-  nlohmann::json to_json() const;
+  nlohmann::json to_json() const;  // as ReasonerTrainOptions'
+  static RlTrainOptions from_json(const nlohmann::json& config);
 };
 
 // Fine-tunes a supervised RestorerNet with the reasoner's residual severity as reward (GRPO

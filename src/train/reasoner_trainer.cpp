@@ -22,7 +22,10 @@
 #include "train/camera_samples.hpp"
 #include "train/photo_pool.hpp"
 #include "train/prefetcher.hpp"
-#include "train/train_util.hpp"
+#include "train/progress.hpp"
+#include "train/quantise.hpp"
+#include "train/run_setup.hpp"
+#include "train/training_loop.hpp"
 
 namespace rirf {
 namespace {
@@ -187,6 +190,39 @@ Batch make_validation(const PhotoPool& pool, std::int64_t crop) {
   return make_batch(degraded, plans, crop);
 }
 
+// One training batch: crops (some shot by the camera renderer, some whole pictures read on their
+// tiles), each degraded by a plan drawn with `sampling`.
+Batch draw_batch(const PhotoPool& pool, const ReasonerTrainOptions& options, const SampleOptions& sampling, Rng& r) {
+  std::vector<at::Tensor> degraded;
+  std::vector<DegradationPlan> plans;
+  for (int i = 0; i < options.batch; ++i) {
+    if (options.whole_image_probability > 0 && r.bernoulli(options.whole_image_probability)) {
+      // A picture degraded whole (the haze's depth over all of it, as on a user's photo),
+      // read on its nine tiles.
+      const CropRegion region = pool.random_region(r, options.crop, options.whole_image_max);
+      plans.push_back(sample_plan(sampling, r));
+      degraded.push_back(apply(camera_realism(region.pixels, r), plans.back()));
+      continue;
+    }
+    if (options.camera_probability > 0 && r.bernoulli(options.camera_probability)) {
+      CameraSample shot = camera_sample(pool.random_crop(r, options.crop, options.zoom_out), sampling, r);
+      degraded.push_back(shot.image);
+      plans.push_back(std::move(shot.truth));
+      continue;
+    }
+    const at::Tensor clean = camera_realism(pool.random_crop(r, options.crop, options.zoom_out), r);
+    plans.push_back(sample_plan(sampling, r));
+    if (needs_region(plans.back()) && options.haze_context > options.crop && options.zoom_out == 1.0) {
+      CropRegion region = pool.random_region(r, options.crop, options.haze_context);
+      region.pixels = camera_realism(region.pixels, r);
+      degraded.push_back(degrade_in_region(region, plans.back()));
+    } else {
+      degraded.push_back(apply(clean, plans.back()));
+    }
+  }
+  return make_batch(degraded, plans, options.crop);
+}
+
 }  // namespace
 
 void ReasonerTrainOptions::validate() const {
@@ -199,15 +235,6 @@ void ReasonerTrainOptions::validate() const {
   check_option(whole_image_probability == 0 || (whole_image_max >= crop && whole_image_max <= 8192 && whole_image_max % 8 == 0),
                "whole_image_max", "must be a multiple of 8 in [the crop size, 8192] px");
   validate_type_weights(type_weights);
-}
-
-nlohmann::json ReasonerTrainOptions::to_json() const {
-  nlohmann::json config = run_json();
-  config.update({{"init", init}, {"clean_probability", clean_probability},
-                 {"type_weights", train::type_weights_json(type_weights)}, {"zoom_out", zoom_out},
-                 {"haze_context", haze_context}, {"camera_probability", camera_probability},
-                 {"whole_image_probability", whole_image_probability}, {"whole_image_max", whole_image_max}});
-  return config;
 }
 
 void train_reasoner(const ReasonerTrainOptions& options, const std::function<void(const std::string&)>& log) {
@@ -256,7 +283,7 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
   for (const auto& p : net->parameters()) config["parameters"] = config["parameters"].get<std::int64_t>() + p.numel();
   if (main_rank) write_file_atomic((out / "config.json").string(), config.dump(2) + "\n");
 
-  const auto save_checkpoint = [&] {
+  const auto save_checkpoint = [&](int step) {
     ranks.check_identical(net->parameters());
     if (!main_rank) return;
     save_diagnet_weights(net, (out / "checkpoint.safetensors").string(), {{"step", std::to_string(step)}});
@@ -269,55 +296,19 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
   sampling.clean_probability = options.clean_probability;
   sampling.type_weights = options.type_weights;
   train::Prefetcher<Batch> batches(
-      [&](Rng& r) {
-        std::vector<at::Tensor> degraded;
-        std::vector<DegradationPlan> plans;
-        for (int i = 0; i < options.batch; ++i) {
-          if (options.whole_image_probability > 0 && r.bernoulli(options.whole_image_probability)) {
-            // A picture degraded whole (the haze's depth over all of it, as on a user's photo),
-            // read on its nine tiles.
-            const CropRegion region = pool.random_region(r, options.crop, options.whole_image_max);
-            plans.push_back(sample_plan(sampling, r));
-            degraded.push_back(apply(camera_realism(region.pixels, r), plans.back()));
-            continue;
-          }
-          if (options.camera_probability > 0 && r.bernoulli(options.camera_probability)) {
-            CameraSample shot = camera_sample(pool.random_crop(r, options.crop, options.zoom_out), sampling, r);
-            degraded.push_back(shot.image);
-            plans.push_back(std::move(shot.truth));
-            continue;
-          }
-          const at::Tensor clean = camera_realism(pool.random_crop(r, options.crop, options.zoom_out), r);
-          plans.push_back(sample_plan(sampling, r));
-          if (needs_region(plans.back()) && options.haze_context > options.crop && options.zoom_out == 1.0) {
-            CropRegion region = pool.random_region(r, options.crop, options.haze_context);
-            region.pixels = camera_realism(region.pixels, r);
-            degraded.push_back(degrade_in_region(region, plans.back()));
-          } else {
-            degraded.push_back(apply(clean, plans.back()));
-          }
-        }
-        return make_batch(degraded, plans, options.crop);
-      },
-      options.compute.data_workers, derive_seed(rng.state(), static_cast<std::uint64_t>(step)));  // a resumed run draws anew
-  const train::RunClock clock(options.steps, options.compute.minutes);
-  net->train();
-  train::ProgressLine progress(step, &clock);
-  while (!clock.done(step)) {
+      [&](Rng& r) { return draw_batch(pool, options, sampling, r); }, options.compute.data_workers,
+      derive_seed(rng.state(), static_cast<std::uint64_t>(step)));  // a resumed run draws anew
+
+  train::Recipe recipe;
+  recipe.step = [&](int step, train::ProgressLine& progress) {
     const Batch batch = batches.next(rng).to(device);
-    const double lr = train::cosine_learning_rate(options.lr, clock.position(step), options.steps, options.warmup);
-    train::set_learning_rate(optimizer, lr);
     optimizer.zero_grad();
     const auto loss = loss_of(net->forward(batch.images, batch.evidence), batch);
-    loss.backward();
-    ranks.average_gradients(net->parameters());
-    torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
-    optimizer.step();
-    ++step;
+    train::apply_gradients(loss, *net, ranks, optimizer);
     progress.add(loss.item<double>(), step);
-    const bool last = clock.done(step);
-    if (step % options.log_every == 0 || last) log_main(progress.take(step, options.steps, lr, ranks.take_reduce_ms()));
-    if (val && (step % options.val_every == 0 || last)) {
+  };
+  if (val)
+    recipe.validate = [&](int step) {
       const Validation v = validate_on(net, *val);
       log(fmt("validation at step %d: presence accuracy %.3f, macro-F1 %.3f, clean called clean %.1f%%, "
               "severity MAE %.2f",
@@ -328,9 +319,10 @@ void train_reasoner(const ReasonerTrainOptions& options, const std::function<voi
                              {{"step", std::to_string(step)}, {"val_macro_f1", std::to_string(v.macro_f1)},
                               {"val_severity_mae", std::to_string(v.severity_mae)}});
       }
-    }
-    if (step % options.checkpoint_every == 0 || last) save_checkpoint();
-  }
+    };
+  recipe.checkpoint = save_checkpoint;
+  net->train();
+  step = train::run_training_loop(options, step, optimizer, ranks, log_main, recipe);
   if (!main_rank) return;
   save_diagnet_weights(net, (out / "reasoner.safetensors").string(), {{"step", std::to_string(step)}});
   log("wrote " + (out / "reasoner.safetensors").string());

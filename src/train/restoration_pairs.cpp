@@ -10,7 +10,8 @@
 #include "rirf/metrics.hpp"
 #include "rirf/degrade.hpp"
 #include "rirf/suites.hpp"
-#include "train/train_util.hpp"
+#include "train/progress.hpp"
+#include "train/quantise.hpp"
 
 namespace rirf::train {
 namespace {
@@ -53,6 +54,16 @@ KeepMask present_types(const DegradationPlan& plan) {
 }
 
 }  // namespace
+
+PairSampling pair_sampling(const PairSamplingOptions& options) {
+  PairSampling sampling;
+  sampling.clean_probability = options.clean_probability;
+  sampling.single_probability = options.single_probability;
+  sampling.type_weights = options.type_weights;
+  sampling.haze_context = options.haze_context;
+  sampling.condition_view = options.condition_view;
+  return sampling;
+}
 
 Pairs draw_pairs(const PhotoPool& pool, Rng& rng, int count, std::int64_t crop, const PairSampling& sampling) {
   SampleOptions mixed, single;

@@ -14,6 +14,7 @@
 #include "rirf/degradation.hpp"
 #include "rirf/diagnosis.hpp"
 #include "rirf/rng.hpp"
+#include "rirf/train.hpp"
 #include "train/photo_pool.hpp"
 
 namespace rirf {
@@ -55,6 +56,10 @@ struct PairSampling {
   // misreads is restored, and must come back unchanged.
   double false_call_probability = 0.0;
 };
+
+// The sampling a restorer trainer's options ask for; keep_probability and false_call_probability
+// keep the defaults above unless the trainer sets them.
+PairSampling pair_sampling(const PairSamplingOptions& options);
 
 // `count` random crops of `pool`, each degraded by a sampled plan. A sample that keeps some
 // types has as target the plan applied with only those steps (same seeds, so a kept noise or

@@ -8,6 +8,8 @@
 #include "restore/restorer_weights.hpp"
 #include "rirf/error.hpp"
 #include "rirf/file_io.hpp"
+#include "train/ema.hpp"
+#include "train/progress.hpp"
 #include "train/restorer_widen.hpp"
 
 namespace rirf::train {

@@ -9,7 +9,8 @@
 
 #include "restore/restorer_model.hpp"
 #include "rirf/rng.hpp"
-#include "train/train_util.hpp"
+#include "train/data_parallel.hpp"
+#include "train/run_setup.hpp"
 
 namespace rirf::train {
 

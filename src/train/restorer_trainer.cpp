@@ -20,11 +20,14 @@
 #include "rirf/file_io.hpp"
 #include "rirf/metrics.hpp"
 #include "rirf/train.hpp"
+#include "train/ema.hpp"
 #include "train/photo_pool.hpp"
 #include "train/prefetcher.hpp"
+#include "train/progress.hpp"
 #include "train/restoration_pairs.hpp"
 #include "train/restorer_run.hpp"
-#include "train/train_util.hpp"
+#include "train/run_setup.hpp"
+#include "train/training_loop.hpp"
 
 namespace rirf {
 namespace {
@@ -52,28 +55,11 @@ void RestorerTrainOptions::validate() const {
   network_options(*this).validate();
   check_option(val_crop >= 32 && val_crop % 8 == 0, "val_crop", "must be a multiple of 8, at least 32");
   check_option(ema_decay >= 0 && ema_decay < 1, "ema_decay", "must be in [0, 1)");
-  check_option(clean_probability >= 0 && clean_probability <= 1, "clean_probability", "must be in [0, 1]");
+  validate_sampling();
   check_option(keep_probability >= 0 && keep_probability <= 1, "keep_probability", "must be in [0, 1]");
-  check_option(single_probability >= 0 && single_probability <= 1, "single_probability", "must be in [0, 1]");
   check_option(train::is_restoration_loss(loss), "loss", "must be l1, psnr or psnr-fft, got '" + loss + "'");
-  check_option(haze_context >= 0 && haze_context <= 8192, "haze_context", "must be in [0, 8192] px");
-  check_option(condition_view >= 0 && condition_view <= 2048, "condition_view", "must be in [0, 2048] px");
   check_option(false_call_probability >= 0 && false_call_probability <= 1, "false_call_probability", "must be in [0, 1]");
   check_option(!blind || false_call_probability == 0, "false_call_probability", "needs a condition; the blind twin has none");
-  validate_type_weights(type_weights);
-}
-
-nlohmann::json RestorerTrainOptions::to_json() const {
-  nlohmann::json config = run_json();
-  config.update({{"reasoner", reasoner}, {"blind", blind}, {"width", width},
-                 {"encoder_blocks", encoder_blocks}, {"middle_blocks", middle_blocks},
-                 {"decoder_blocks", decoder_blocks}, {"ema_decay", ema_decay}, {"val_crop", val_crop},
-                 {"clean_probability", clean_probability}, {"keep_probability", keep_probability},
-                 {"single_probability", single_probability},
-                 {"type_weights", train::type_weights_json(type_weights)}, {"loss", loss},
-                 {"haze_context", haze_context}, {"condition_view", condition_view},
-                 {"false_call_probability", false_call_probability}, {"init", init}});
-  return config;
 }
 
 void train_restorer(const RestorerTrainOptions& options, const std::function<void(const std::string&)>& log) {
@@ -127,24 +113,11 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
   log_main(fmt("RestorerNet%s: %.2fM parameters, %.1f kMAC per pixel", options.blind ? " (blind twin)" : "",
           parameters / 1e6, net->macs_per_pixel() / 1e3));
 
-  const auto save_checkpoint = [&] {
-    train::save_restorer_checkpoint(ranks, options.out_dir, step, rng, net, ema, optimizer);
-  };
-
   train::ValidationConditions val_conditions;
   if (val && !options.blind) val_conditions = train::inference_conditions(*load_diagnet_reasoner(options.reasoner), *val);
-  const auto validate_now = [&] {
-    log(fmt("validation at step %d (EMA weights), PSNR dB:", step) +
-        train::score_restorer(*ema, *val, val_conditions).describe());
-  };
 
-  train::PairSampling sampling;
-  sampling.clean_probability = options.clean_probability;
+  train::PairSampling sampling = train::pair_sampling(options);
   sampling.keep_probability = options.keep_probability;
-  sampling.single_probability = options.single_probability;
-  sampling.type_weights = options.type_weights;
-  sampling.haze_context = options.haze_context;
-  sampling.condition_view = options.condition_view;
   sampling.false_call_probability = options.false_call_probability;
   train::Prefetcher<ConditionedPairs> batches(
       [&](Rng& r) {
@@ -153,32 +126,29 @@ void train_restorer(const RestorerTrainOptions& options, const std::function<voi
       },
       options.compute.data_workers, derive_seed(rng.state(), static_cast<std::uint64_t>(step)));  // a resumed run draws anew
 
-  const train::RunClock clock(options.steps, options.compute.minutes);
-  net->train();
-  train::ProgressLine progress(step, &clock);
-  while (!clock.done(step)) {
+  train::Recipe recipe;
+  recipe.step = [&](int step, train::ProgressLine& progress) {
     const ConditionedPairs batch = batches.next(rng);
     const at::Tensor degraded = batch.pairs.degraded.to(device).contiguous(at::MemoryFormat::ChannelsLast);
     const at::Tensor target = batch.pairs.target.to(device);
     const at::Tensor condition = batch.condition.defined() ? batch.condition.to(device) : at::Tensor();
-    const double lr = train::cosine_learning_rate(options.lr, clock.position(step), options.steps, options.warmup);
-    train::set_learning_rate(optimizer, lr);
     optimizer.zero_grad();
     const at::Tensor restored = net->forward(degraded, condition);
     const at::Tensor loss = train::restoration_loss(restored, target, options.loss);
-    loss.backward();
-    ranks.average_gradients(net->parameters());
-    torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
-    optimizer.step();
+    train::apply_gradients(loss, *net, ranks, optimizer);
     train::update_ema(*ema, *net, options.ema_decay);
-    ++step;
     progress.add(loss.item<double>(), step);
-    const bool last = clock.done(step);
-    if (step % options.log_every == 0 || last)
-      log_main(progress.take(step, options.steps, lr, ranks.take_reduce_ms()));
-    if (val && (step % options.val_every == 0 || last)) validate_now();
-    if (step % options.checkpoint_every == 0 || last) save_checkpoint();
-  }
+  };
+  if (val)
+    recipe.validate = [&](int step) {
+      log(fmt("validation at step %d (EMA weights), PSNR dB:", step) +
+          train::score_restorer(*ema, *val, val_conditions).describe());
+    };
+  recipe.checkpoint = [&](int step) {
+    train::save_restorer_checkpoint(ranks, options.out_dir, step, rng, net, ema, optimizer);
+  };
+  net->train();
+  step = train::run_training_loop(options, step, optimizer, ranks, log_main, recipe);
   if (!main_rank) return;
   save_restorer_net(ema, (out / "restorer.safetensors").string(), {{"step", std::to_string(step)}});
   log("wrote " + (out / "restorer.safetensors").string());

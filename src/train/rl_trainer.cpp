@@ -24,12 +24,15 @@
 #include "rirf/file_io.hpp"
 #include "rirf/metrics.hpp"
 #include "rirf/train.hpp"
+#include "train/ema.hpp"
 #include "train/grpo.hpp"
 #include "train/photo_pool.hpp"
 #include "train/prefetcher.hpp"
+#include "train/progress.hpp"
 #include "train/restoration_pairs.hpp"
 #include "train/restorer_run.hpp"
-#include "train/train_util.hpp"
+#include "train/run_setup.hpp"
+#include "train/training_loop.hpp"
 
 namespace rirf {
 namespace {
@@ -74,24 +77,8 @@ void RlTrainOptions::validate() const {
   check_option(min_spread >= 0, "min_spread", "must be >= 0");
   check_option(ema_decay >= 0 && ema_decay < 1, "ema_decay", "must be in [0, 1)");
   check_option(val_crop >= 32 && val_crop % 8 == 0, "val_crop", "must be a multiple of 8, at least 32");
-  check_option(clean_probability >= 0 && clean_probability <= 1, "clean_probability", "must be in [0, 1]");
-  check_option(single_probability >= 0 && single_probability <= 1, "single_probability", "must be in [0, 1]");
+  validate_sampling();
   check_option(train::is_restoration_loss(loss), "loss", "must be l1, psnr or psnr-fft, got '" + loss + "'");
-  check_option(haze_context >= 0 && haze_context <= 8192, "haze_context", "must be in [0, 8192] px");
-  check_option(condition_view >= 0 && condition_view <= 2048, "condition_view", "must be in [0, 2048] px");
-  validate_type_weights(type_weights);
-}
-
-nlohmann::json RlTrainOptions::to_json() const {
-  nlohmann::json config = run_json();
-  config.update({{"restorer", restorer}, {"reasoner", reasoner}, {"group", group}, {"explore", explore},
-                 {"mirrored", mirrored}, {"explore_on", explore_on}, {"atoms", atoms}, {"sigma", sigma},
-                 {"epochs", epochs}, {"clip", clip}, {"kl", kl}, {"supervised", supervised}, {"loss", loss},
-                 {"haze_context", haze_context}, {"condition_view", condition_view}, {"fidelity", fidelity},
-                 {"min_spread", min_spread}, {"ema_decay", ema_decay}, {"val_crop", val_crop},
-                 {"clean_probability", clean_probability}, {"single_probability", single_probability},
-                 {"type_weights", train::type_weights_json(type_weights)}});
-  return config;
 }
 
 void train_rl(const RlTrainOptions& options, const std::function<void(const std::string&)>& log) {
@@ -148,34 +135,25 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
     write_file_atomic((out / "config.json").string(), config.dump(2) + "\n");
   }
 
-  const auto save_checkpoint = [&] {
-    train::save_restorer_checkpoint(ranks, options.out_dir, step, rng, net, ema, optimizer, {{"stage", "rl"}});
-  };
   train::ValidationConditions val_condition;
   if (val) val_condition = train::inference_conditions(*load_diagnet_reasoner(options.reasoner), *val);
-  const auto validate_now = [&](RestorerNet& model, const std::string& which) {
+  const auto validate_now = [&](int step, RestorerNet& model, const std::string& which) {
     log(fmt("validation at step %d (%s), PSNR dB:", step, which.c_str()) +
         train::score_restorer(*model, *val, val_condition, reasoner.get()).describe());
   };
-  if (val && step == 0) validate_now(reference, "supervised reference");
+  if (val && step == 0) validate_now(step, reference, "supervised reference");
 
-  train::PairSampling sampling;
-  sampling.clean_probability = options.clean_probability;
-  sampling.single_probability = options.single_probability;
-  sampling.type_weights = options.type_weights;
-  sampling.haze_context = options.haze_context;
-  sampling.condition_view = options.condition_view;
+  const train::PairSampling sampling = train::pair_sampling(options);
   train::Prefetcher<train::ConditionedPairs> batches(
       [&](Rng& r) {
         return train::draw_conditioned_pairs(pool, r, options.batch, options.crop, sampling, reasoner.get());
       },
       options.compute.data_workers, derive_seed(rng.state(), static_cast<std::uint64_t>(step)));
-  const train::RunClock clock(options.steps, options.compute.minutes);
-  net->train();
-  const train::ProgressLine progress(step, &clock);  // only its rate: the RL line has its own fields
   double sum_reward = 0, sum_spread = 0, sum_kl = 0, sum_severity = 0, sum_supervised = 0;
   int logged = 0, explored_steps = 0;  // steps since the last log line, and those that explored
-  while (!clock.done(step)) {
+
+  train::Recipe recipe;
+  recipe.step = [&](int, train::ProgressLine&) {  // its tallies are the sums above, not a mean loss
     const train::ConditionedPairs batch = batches.next(rng);
     const at::Tensor condition = batch.condition.to(device);
     const at::Tensor x = batch.pairs.degraded.to(device).contiguous(at::MemoryFormat::ChannelsLast);
@@ -218,8 +196,6 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
       advantages = train::group_advantages(rewards, options.min_spread);
     }
 
-    const double lr = train::cosine_learning_rate(options.lr, clock.position(step), options.steps, options.warmup);
-    train::set_learning_rate(optimizer, lr);
     double kl_value = 0, supervised_value = 0;
     for (int epoch = 0; epoch < options.epochs; ++epoch) {
       optimizer.zero_grad();
@@ -237,15 +213,11 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
       }
       const at::Tensor restored = film ? net->forward_modulated(x, mean) : mean;
       const at::Tensor supervised = train::restoration_loss(restored, target, options.loss);
-      (policy + options.kl * kl + options.supervised * supervised).backward();
-      ranks.average_gradients(net->parameters());
-      torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
-      optimizer.step();
+      train::apply_gradients(policy + options.kl * kl + options.supervised * supervised, *net, ranks, optimizer);
       kl_value = kl.item<double>();
       supervised_value = supervised.item<double>();
     }
     train::update_ema(*ema, *net, options.ema_decay);
-    ++step;
     if (exploring) {
       sum_reward += rewards.mean().item<double>();
       sum_spread += (rewards - rewards.mean(1, true)).pow(2).mean(1).sqrt().mean().item<double>();
@@ -255,20 +227,26 @@ void train_rl(const RlTrainOptions& options, const std::function<void(const std:
     }
     sum_supervised += supervised_value;
     ++logged;
-    const bool last = clock.done(step);
-    if (step % options.log_every == 0 || last) {
-      const double explored = std::max(explored_steps, 1);
-      log_main(fmt("step %d/%d  reward %.3f  spread %.4f  residual severity %.1f  KL %.4f  %s %.4f  lr %.2e  ", step,
-                   options.steps, sum_reward / explored, sum_spread / explored, sum_severity / explored,
-                   sum_kl / explored, options.loss.c_str(), sum_supervised / logged, lr) +
-               (explored_steps < logged ? fmt("explored %d of %d steps  ", explored_steps, logged) : std::string()) +
-               progress.rate(step, options.steps));
-      sum_reward = sum_spread = sum_kl = sum_severity = sum_supervised = 0;
-      logged = explored_steps = 0;
-    }
-    if (val && (step % options.val_every == 0 || last)) validate_now(ema, "EMA weights");
-    if (step % options.checkpoint_every == 0 || last) save_checkpoint();
-  }
+  };
+  // The RL line reports the rewards and the KL beside the supervised loss.
+  recipe.progress_line = [&](int step, double lr, train::ProgressLine& progress) {
+    const double explored = std::max(explored_steps, 1);
+    const std::string line =
+        fmt("step %d/%d  reward %.3f  spread %.4f  residual severity %.1f  KL %.4f  %s %.4f  lr %.2e  ", step,
+            options.steps, sum_reward / explored, sum_spread / explored, sum_severity / explored, sum_kl / explored,
+            options.loss.c_str(), sum_supervised / logged, lr) +
+        (explored_steps < logged ? fmt("explored %d of %d steps  ", explored_steps, logged) : std::string()) +
+        progress.rate(step, options.steps);
+    sum_reward = sum_spread = sum_kl = sum_severity = sum_supervised = 0;
+    logged = explored_steps = 0;
+    return line;
+  };
+  if (val) recipe.validate = [&](int step) { validate_now(step, ema, "EMA weights"); };
+  recipe.checkpoint = [&](int step) {
+    train::save_restorer_checkpoint(ranks, options.out_dir, step, rng, net, ema, optimizer, {{"stage", "rl"}});
+  };
+  net->train();
+  step = train::run_training_loop(options, step, optimizer, ranks, log_main, recipe);
   if (!main_rank) return;
   save_restorer_net(ema, (out / "rl.safetensors").string(), {{"step", std::to_string(step)}, {"stage", "rl"}});
   log("wrote " + (out / "rl.safetensors").string());

@@ -1,8 +1,9 @@
-// The options every trainer's run shares: TrainRunOptions (data, output, schedule, seed),
-// ComputeOptions and DistributedOptions (validation, the launcher's environment variables,
-// HOST:PORT parsing).
+// The options the trainers share: TrainRunOptions (data, output, schedule, seed), ComputeOptions
+// and DistributedOptions (validation, the launcher's environment variables, HOST:PORT parsing),
+// and the restorer trainers' PairSamplingOptions. Their JSON is in options_json.cpp.
 #include <charconv>
 
+#include "rirf/degrade.hpp"
 #include "rirf/error.hpp"
 #include "rirf/train.hpp"
 
@@ -71,10 +72,6 @@ void ComputeOptions::validate(const DistributedOptions& distributed) const {
   check_option(minutes == 0 || distributed.world_size == 1, "minutes", "trains in one process");
 }
 
-nlohmann::json ComputeOptions::to_json() const {
-  return {{"device", device}, {"data_workers", data_workers}, {"minutes", minutes}};
-}
-
 void TrainRunOptions::validate_run() const {
   check_option(!data_dirs.empty(), "data_dirs", "not given: at least one folder of photos");
   check_option(!out_dir.empty(), "out_dir", "not given: the run folder");
@@ -91,12 +88,12 @@ void TrainRunOptions::validate_run() const {
   compute.validate(distributed);
 }
 
-nlohmann::json TrainRunOptions::run_json() const {
-  return {{"data_dirs", data_dirs}, {"val_dir", val_dir}, {"out_dir", out_dir}, {"exclude", exclude},
-          {"steps", steps}, {"batch", batch}, {"crop", crop}, {"lr", lr}, {"weight_decay", weight_decay},
-          {"warmup", warmup}, {"log_every", log_every}, {"val_every", val_every},
-          {"checkpoint_every", checkpoint_every}, {"seed", seed}, {"threads", threads},
-          {"compute", compute.to_json()}, {"distributed", distributed.to_json()}};
+void PairSamplingOptions::validate_sampling() const {
+  check_option(clean_probability >= 0 && clean_probability <= 1, "clean_probability", "must be in [0, 1]");
+  check_option(single_probability >= 0 && single_probability <= 1, "single_probability", "must be in [0, 1]");
+  check_option(haze_context >= 0 && haze_context <= 8192, "haze_context", "must be in [0, 8192] px");
+  check_option(condition_view >= 0 && condition_view <= 2048, "condition_view", "must be in [0, 2048] px");
+  validate_type_weights(type_weights);
 }
 
 }  // namespace rirf

@@ -1,3 +1,4 @@
+// rirf train reasoner|restorer|rl --config RUN/config.json [any flag below, which overrides the file]
 // rirf train reasoner --data DIR [--data DIR] --out DIR [--val DIR] [--exclude NAME] [--init FILE]
 //                     [--steps --batch --crop --type-weight T=W --resume]
 // rirf train restorer --data DIR [--data DIR] --out DIR (--reasoner FILE | --blind) [--val DIR]
@@ -7,6 +8,7 @@
 // Reasoner, restorer and rl: [--device cpu|cuda --data-workers N --minutes M]
 // All: [--world-size N --rank R --master HOST:PORT --dist-timeout S] (or torchrun's/Slurm's variables)
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <array>
 #include <cstdlib>
@@ -19,6 +21,7 @@
 #include "log.hpp"
 #include "rirf/degradation.hpp"
 #include "rirf/error.hpp"
+#include "rirf/file_io.hpp"
 #include "rirf/train.hpp"
 
 namespace rirf::cli {
@@ -66,11 +69,39 @@ void add_type_weight_flag(CLI::App* cmd, std::array<double, kNumDegradationTypes
       "TYPE=W: relative chance of TYPE in the drawn plans (default 1 each); repeatable, e.g. noise=3");
 }
 
-// rirf's own --threads when given (0 otherwise), so that a trainer sharing a machine with other
-// ranks splits the cores only when the user did not say how many to use.
-int global_threads(const CLI::App& app) {
-  const CLI::Option* option = app.get_option("--threads");
-  return option->count() > 0 ? option->as<int>() : 0;
+// The restorer trainers' shared sampling flags (PairSamplingOptions), all but clean_probability,
+// which keeps its default.
+void add_pair_sampling_flags(CLI::App* cmd, PairSamplingOptions& sampling) {
+  cmd->add_option("--single", sampling.single_probability,
+                  "chance that a degraded sample has exactly one type, on top of the uniform 1-3 (default 0)");
+  add_type_weight_flag(cmd, sampling.type_weights);
+  add_haze_context_flag(cmd, sampling.haze_context);
+  add_condition_view_flag(cmd, sampling.condition_view);
+}
+
+// --config FILE: every option from a run's config.json. CLI11 runs the options' callbacks in the
+// order they were added, after parsing, and only for the options given: added first, this one
+// loads the file before any other flag sets its field, so that the flags override the file.
+template <class Options>
+void add_config_flag(CLI::App* cmd, const std::shared_ptr<Options>& o) {
+  cmd->add_option_function<std::string>(
+         "--config",
+         [o](const std::string& path) {
+           nlohmann::json config;
+           try {
+             config = nlohmann::json::parse(read_file_text(path));
+           } catch (const nlohmann::json::exception& e) {
+             throw Error("cannot read config '" + path + "': not valid JSON (" + e.what() + ")");
+           }
+           try {
+             *o = Options::from_json(config);
+           } catch (const OptionError& e) {  // named as in the file, not as a flag
+             throw Error("config '" + path + "': " + e.what());
+           }
+         },
+         "a run's config.json: start from every option in it (e.g. to rerun or resume that run); flags given "
+         "beside it override it")
+      ->check(CLI::ExistingFile);
 }
 
 // --world-size/--rank/--master/--dist-timeout, each overriding what the environment says
@@ -127,9 +158,11 @@ const std::map<std::string, std::string> kTrainFlags = {
 template <class Options>
 void add_run_flags(CLI::App* cmd, const CLI::App& app, const std::shared_ptr<Options>& o,
                    void (*train)(const Options&, const std::function<void(const std::string&)>&)) {
-  cmd->add_option("--data", o->data_dirs, "folder(s) of clean photos, searched recursively, or packs (`rirf train pack`)")
-      ->required();
-  cmd->add_option("--out", o->out_dir, "run folder: config, checkpoints, weights")->required();
+  add_config_flag(cmd, o);
+  // Required unless --config gives them; validate() names a missing one.
+  cmd->add_option("--data", o->data_dirs,
+                  "folder(s) of clean photos, searched recursively, or packs (`rirf train pack`) (required)");
+  cmd->add_option("--out", o->out_dir, "run folder: config, checkpoints, weights (required)");
   cmd->add_option("--val", o->val_dir, "folder of clean validation photos (never training ones)");
   cmd->add_option("--exclude", o->exclude, "leave out training files with this name (no folder); repeatable");
   cmd->add_option("--steps", o->steps, "optimiser steps" + default_text(o->steps))->check(CLI::Range(1, 10'000'000));
@@ -147,8 +180,12 @@ void add_run_flags(CLI::App* cmd, const CLI::App& app, const std::shared_ptr<Opt
   distributed->add_to(cmd);
   cmd->callback([o, distributed, &app, train] {
     with_flag_names(kTrainFlags, [&] {
+      // The process layout is the launch's (flags or the launcher's variables), never a file's.
       o->distributed = distributed->resolve();
-      o->threads = global_threads(app);
+      // rirf's own --threads when given (otherwise the file's, or 0: all cores), so that a trainer
+      // sharing a machine with other ranks splits the cores only when the user did not say how many.
+      if (const CLI::Option* threads = app.get_option("--threads"); threads->count() > 0)
+        o->threads = threads->as<int>();
       train(*o, [](const std::string& line) { log_line(line); });
     });
   });
@@ -193,11 +230,7 @@ void register_train(CLI::App& app) {
                    "start from these restorer weights, with a new schedule: the same network, or one with fewer "
                    "blocks that grows into this one (the added blocks start as the identity)");
   rcmd->add_option("--loss", r->loss, "l1 (default), psnr (each sample's log MSE) or psnr-fft (psnr plus the log L1 of the error spectrum)");
-  rcmd->add_option("--single", r->single_probability,
-                   "chance that a degraded sample has exactly one type, on top of the uniform 1-3 (default 0)");
-  add_type_weight_flag(rcmd, r->type_weights);
-  add_haze_context_flag(rcmd, r->haze_context);
-  add_condition_view_flag(rcmd, r->condition_view);
+  add_pair_sampling_flags(rcmd, *r);
   rcmd->add_option("--false-calls", r->false_call_probability,
                    "chance that a clean sample is conditioned on an unsure false call of noise, blur, rain or JPEG "
                    "and must come back unchanged (default 0; docs/notebook/restorer.md, \"False calls\")")
@@ -231,10 +264,11 @@ void register_train(CLI::App& app) {
   CLI::App* lcmd = train->add_subcommand(
       "rl", "Fine-tune the restorer with the reasoner's residual severity as reward (GRPO style)");
   add_run_flags(lcmd, app, l, &train_rl);
-  lcmd->add_option("--restorer", l->restorer, "supervised RestorerNet weights: the start and the KL reference")
-      ->required()->check(CLI::ExistingFile);
-  lcmd->add_option("--reasoner", l->reasoner, "frozen DiagNet weights: the condition and the reward")
-      ->required()->check(CLI::ExistingFile);
+  lcmd->add_option("--restorer", l->restorer,
+                   "supervised RestorerNet weights: the start and the KL reference (required)")
+      ->check(CLI::ExistingFile);
+  lcmd->add_option("--reasoner", l->reasoner, "frozen DiagNet weights: the condition and the reward (required)")
+      ->check(CLI::ExistingFile);
   lcmd->add_option("--group", l->group, "restorations sampled per input (default 4)")->check(CLI::Range(2, 64));
   lcmd->add_option("--explore", l->explore,
                    "the policy's space: output (random DCT atoms of the restored image, default) or film (the "
@@ -256,10 +290,7 @@ void register_train(CLI::App& app) {
                    "floor on a group's reward spread when normalising advantages, in reward units (default 0: none)")
       ->check(CLI::Range(0.0, 1e6));
   lcmd->add_option("--ema", l->ema_decay, "EMA decay of the saved weights (default 0.99)")->check(CLI::Range(0.0, 0.99999));
-  lcmd->add_option("--single", l->single_probability, "extra chance of single-type samples (default 0)")->check(CLI::Range(0.0, 1.0));
-  add_type_weight_flag(lcmd, l->type_weights);
-  add_haze_context_flag(lcmd, l->haze_context);
-  add_condition_view_flag(lcmd, l->condition_view);
+  add_pair_sampling_flags(lcmd, *l);
   lcmd->add_option("--val-crop", l->val_crop, "side of the validation centre crops in px (default 128)");
 }
 

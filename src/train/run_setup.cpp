@@ -1,11 +1,8 @@
-#include "train/train_util.hpp"
+#include "train/run_setup.hpp"
 
 #include <sched.h>
 
 #include <algorithm>
-#include <cmath>
-#include <cstdarg>
-#include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <optional>
@@ -14,34 +11,14 @@
 
 #include "rirf/error.hpp"
 #include "rirf/file_io.hpp"
+#include "train/progress.hpp"
 
 namespace rirf::train {
 
-std::string fmt(const char* format, ...) {
-  char buffer[1024];
-  va_list args;
-  va_start(args, format);
-  std::vsnprintf(buffer, sizeof buffer, format, args);
-  va_end(args);
-  return buffer;
-}
-
-double cosine_learning_rate(double peak, int step, int steps, int warmup) {
-  const double warm = std::min(1.0, (step + 1.0) / std::max(1, warmup));
-  const double progress = static_cast<double>(step) / std::max(1, steps);
-  return peak * warm * 0.5 * (1.0 + std::cos(3.14159265358979 * progress));
-}
-
-void set_learning_rate(torch::optim::AdamW& optimizer, double lr) {
-  for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
-}
-
 void set_threads(int threads, const DistributedOptions& distributed) {
   const int cores = usable_cores();
-  if (threads > 0)
-    at::set_num_threads(threads);
-  else if (distributed.local_world_size > 1)
-    at::set_num_threads(std::max(1, cores / distributed.local_world_size));
+  if (threads > 0) at::set_num_threads(threads);
+  else if (distributed.local_world_size > 1) at::set_num_threads(std::max(1, cores / distributed.local_world_size));
 }
 
 Log main_rank_log(const DataParallel& ranks, Log log) {
@@ -50,7 +27,8 @@ Log main_rank_log(const DataParallel& ranks, Log log) {
   };
 }
 
-void open_run(const DataParallel& ranks, const DistributedOptions& distributed, const std::string& out, const Log& log) {
+void open_run(const DataParallel& ranks, const DistributedOptions& distributed, const std::string& out,
+              const Log& log) {
   if (!ranks.is_main()) return;
   ensure_directory(out);
   if (ranks.enabled())
@@ -70,9 +48,9 @@ nlohmann::json checked_run_state(const std::string& text, const std::string& pat
     throw Error("cannot resume: '" + path + "' is not valid JSON (" + first_line(e.what()) + ")");
   }
   check(state.is_object() && state.contains("step") && state["step"].is_number_integer() &&
-            state["step"].get<std::int64_t>() >= 0 && state["step"].get<std::int64_t>() <= std::numeric_limits<int>::max() &&
-            state.contains("rng") && state["rng"].is_number_unsigned() &&
-            (!state.contains("best_score") || state["best_score"].is_number()),
+            state["step"].get<std::int64_t>() >= 0 &&
+            state["step"].get<std::int64_t>() <= std::numeric_limits<int>::max() && state.contains("rng") &&
+            state["rng"].is_number_unsigned() && (!state.contains("best_score") || state["best_score"].is_number()),
         "cannot resume: '" + path + "' needs a step (an integer >= 0) and an rng state (an unsigned integer)");
   return state;
 }
@@ -116,52 +94,17 @@ nlohmann::json resume_state(DataParallel& ranks, const std::string& out, torch::
   return ranks.is_main() ? parsed : checked_run_state(state, "state.json");
 }
 
-void update_ema(torch::nn::Module& ema, torch::nn::Module& net, double decay) {
-  torch::NoGradGuard no_grad;
-  const auto target = ema.parameters();
-  const auto source = net.parameters();
-  for (std::size_t i = 0; i < target.size(); ++i)
-    target[i].mul_(decay).add_(source[i].to(target[i].device()), 1.0 - decay);
-}
-
-nlohmann::json type_weights_json(const std::array<double, kNumDegradationTypes>& weights) {
-  nlohmann::json j = nlohmann::json::object();
-  for (auto type : all_degradation_types()) j[type_name(type)] = weights[static_cast<int>(type)];
-  return j;
-}
-
-at::Tensor quantise(const at::Tensor& x) { return (x.clamp(0, 1) * 255.0).round() / 255.0; }
-
-std::string ProgressLine::rate(int step, int steps) const {
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  const double per_second = (step - first_) / std::max(elapsed, 1e-9);
-  double eta = (steps - step) / std::max(per_second, 1e-9) / 60.0;
-  if (clock_) eta = std::min(eta, clock_->minutes_left());
-  return fmt("%.2f steps/s  eta %.0f min", per_second, eta);
-}
-
-void ProgressLine::add(double loss, int step) {
-  check(std::isfinite(loss), fmt("train: the loss is not finite at step %d: the run diverged (try a lower learning rate)", step));
-  running_ += loss, ++count_;
-}
-
-std::string ProgressLine::take(int step, int steps, double lr, double reduce_ms) {
-  const std::string line =
-      fmt("step %d/%d  loss %.4f  lr %.2e  ", step, steps, running_ / std::max(1, count_), lr) + rate(step, steps);
-  running_ = 0;
-  count_ = 0;
-  return reduce_ms > 0 ? line + fmt("  all-reduce %.1f ms/step", reduce_ms) : line;
-}
-
 at::Device training_device(const std::string& name) {
   std::optional<at::Device> device;
   try {
     device = at::Device(name);
   } catch (const std::exception&) {
   }
-  check_option(device && (device->is_cpu() || device->is_cuda()), "device", "must be cpu or cuda[:N], got '" + name + "'");
-  check(device->is_cpu() || torch::cuda::is_available(),
-        "device: " + name + ": this libtorch sees no CUDA GPU (Debian's libtorch is CPU-only; see docs/gpu-training.md)");
+  check_option(device && (device->is_cpu() || device->is_cuda()), "device",
+               "must be cpu or cuda[:N], got '" + name + "'");
+  check(
+      device->is_cpu() || torch::cuda::is_available(),
+      "device: " + name + ": this libtorch sees no CUDA GPU (Debian's libtorch is CPU-only; see docs/gpu-training.md)");
   return *device;
 }
 
@@ -170,20 +113,6 @@ at::Device begin_run(const TrainRunOptions& options) {
   set_threads(options.threads, options.distributed);
   if (options.resume && options.distributed.rank == 0) require_checkpoint(options.out_dir);
   return device;
-}
-
-double RunClock::minutes_spent() const {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count() / 60.0;
-}
-
-int RunClock::position(int step) const {
-  if (minutes_ <= 0) return step;
-  return std::max(step, static_cast<int>(std::min(1.0, minutes_spent() / minutes_) * steps_));
-}
-
-double RunClock::minutes_left() const {
-  if (minutes_ <= 0) return std::numeric_limits<double>::infinity();
-  return std::max(0.0, minutes_ - minutes_spent());
 }
 
 }  // namespace rirf::train
