@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/unit_range.hpp"
+#include "restore/condition.hpp"
 #include "restore/tiling.hpp"
+#include "rirf/error.hpp"
 
 namespace rirf {
 namespace {
@@ -39,6 +42,13 @@ at::Tensor run_restorer_net(RestorerNet& net, const at::Tensor& x, const at::Ten
     return views == 1 ? sum : sum.div_(views);
   };
   return run_tiled(x, options.tile, options.overlap, std::int64_t{1} << net->options().levels(), run, progress);
+}
+
+RestoreInput restore_input(const Restorer& restorer, const at::Tensor& image, const Diagnosis& diagnosis,
+                           const RestoreOptions& options) {
+  check_restore_options(restorer, options);
+  check(image.dim() == 4 && image.size(0) == 1 && image.size(1) == 3, "restore: expected an image [1, 3, H, W]");
+  return {detail::in_unit_range(image.to(at::kCPU, at::kFloat)), restoration_request(diagnosis, keep_mask(options.only))};
 }
 
 std::string describe_net(const RestorerNet& net) {

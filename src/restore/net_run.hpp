@@ -22,6 +22,16 @@ at::Tensor run_restorer_net(RestorerNet& net, const at::Tensor& x, const at::Ten
 // undone (upside down, a scene's haze runs the wrong way; RestoreOptions::ensemble).
 int ensemble_views(const RestoreOptions& options, bool undo_haze);
 
+// What every Restorer::restore starts with: the options checked against `restorer`, the image's
+// shape checked, the image in [0, 1] on the CPU, and the request (kept types told absent, JPEG
+// alone also as a faint noise; restore/condition.hpp).
+struct RestoreInput {
+  at::Tensor x;
+  Diagnosis request;
+};
+RestoreInput restore_input(const Restorer& restorer, const at::Tensor& image, const Diagnosis& diagnosis,
+                           const RestoreOptions& options);
+
 // "RestorerNet, width 16, 3 levels, 0.47M parameters, 18.9 kMAC/px" (with "(blind twin)").
 std::string describe_net(const RestorerNet& net);
 

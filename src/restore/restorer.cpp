@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "core/unit_range.hpp"
 #include "restore/condition.hpp"
 #include "restore/deconvolution.hpp"
 #include "restore/net_run.hpp"
@@ -38,14 +37,11 @@ class NetRestorer : public Restorer {
 
   at::Tensor restore(const at::Tensor& image, const Diagnosis& diagnosis, const RestoreOptions& options,
                      const std::function<void(int, int)>& progress) override {
-    check_restore_options(*this, options);
-    check(image.dim() == 4 && image.size(0) == 1 && image.size(1) == 3, "restore: expected an image [1, 3, H, W]");
+    const auto [x, request] = restore_input(*this, image, diagnosis, options);
     torch::InferenceMode guard;
     // Nothing found (or nothing the user asked to undo): the input comes back as it was. The
     // network is close to the identity there, but a photo the reasoner calls clean should not
     // change at all, and skipping it is free.
-    const at::Tensor x = detail::in_unit_range(image.to(at::kCPU, at::kFloat));
-    const Diagnosis request = restoration_request(diagnosis, keep_mask(options.only));  // kept types told absent
     if (conditioned() && nothing_to_undo(request)) return x.clone();
     const at::Tensor condition = condition_tensor(request);
     const int views = ensemble_views(options, request.finding(DegradationType::haze).present);

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <map>
 
-#include "core/unit_range.hpp"
 #include "restore/condition.hpp"
 #include "restore/deconvolution.hpp"
 #include "restore/net_run.hpp"
@@ -35,11 +34,8 @@ class RoutedRestorer : public Restorer {
 
   at::Tensor restore(const at::Tensor& image, const Diagnosis& diagnosis, const RestoreOptions& options,
                      const std::function<void(int, int)>& progress) override {
-    check_restore_options(*this, options);
-    check(image.dim() == 4 && image.size(0) == 1 && image.size(1) == 3, "restore: expected an image [1, 3, H, W]");
+    const auto [x, request] = restore_input(*this, image, diagnosis, options);
     torch::InferenceMode guard;
-    const at::Tensor x = detail::in_unit_range(image.to(at::kCPU, at::kFloat));
-    const Diagnosis request = restoration_request(diagnosis, keep_mask(options.only));
     std::vector<DegradationType> steps;
     for (auto type : all_degradation_types())
       if (request.finding(type).present) steps.push_back(type);
